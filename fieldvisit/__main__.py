@@ -1,0 +1,5 @@
+"""Allows ``python -m fieldvisit``."""
+
+from fieldvisit.app.cli import main
+
+raise SystemExit(main())

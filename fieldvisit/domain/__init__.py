@@ -1,0 +1,1 @@
+"""Pure domain: entities, value objects, compliance rules, safety state machine."""

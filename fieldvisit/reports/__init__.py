@@ -1,0 +1,1 @@
+"""PDF reports: pure functions from domain data to bytes."""

@@ -1,0 +1,1 @@
+"""Travel model, solver adapter and planning of rounds."""

@@ -1,0 +1,1 @@
+"""Database: SQLAlchemy models, repositories, Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Runtime assets (rule profiles, translations, icons), shipped as ``fieldvisit.resources``."""
