@@ -1,21 +1,31 @@
-"""The ``fieldvisit`` command line; without a subcommand it opens the desktop window."""
+"""The ``fieldvisit`` command line; without a subcommand it opens the desktop window.
+
+Each feature registers its subcommands in its own ``fieldvisit/app/cli_<feature>.py`` module
+(a ``register(commands, common)`` function that sets ``handler`` on its parsers); adding a
+feature adds one line to ``COMMAND_MODULES``. Command modules import their heavy dependencies
+inside the handlers, so ``fieldvisit --version`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 from fieldvisit import __version__
 from fieldvisit.domain.errors import FieldVisitError, ValidationError
 from fieldvisit.i18n import LANGUAGES, render, system_language, translate
 
-Handler = Callable[[argparse.Namespace], int]
+COMMAND_MODULES: tuple[str, ...] = (
+    "fieldvisit.app.cli_db",
+    "fieldvisit.app.cli_demo",
+)
 
 
-def _common_options() -> argparse.ArgumentParser:
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts after its name too (``fieldvisit db upgrade --db URL``)."""
     # SUPPRESS keeps a value given before the subcommand from being reset by the subparser.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -34,32 +44,19 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common_options()
+    common = common_options()
     parser = argparse.ArgumentParser(
         prog="fieldvisit", parents=[common], description="FieldVisit (外访助手)"
     )
     parser.add_argument("--version", action="version", version=f"fieldvisit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    db = commands.add_parser("db", help="database maintenance", parents=[common])
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", help="migrate to the newest schema", parents=[common])
-    backup = db_commands.add_parser("backup", help="write a consistent backup", parents=[common])
-    backup.add_argument("file", type=Path)
-    restore = db_commands.add_parser(
-        "restore", help="restore a backup into an empty database", parents=[common]
-    )
-    restore.add_argument("file", type=Path)
-
-    demo = commands.add_parser(
-        "demo", help="create the demo data set in its own database", parents=[common]
-    )
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--today", type=_parse_date, default=None, metavar="YYYY-MM-DD")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands, common)
     return parser
 
 
-def _parse_date(value: str) -> date:
+def parse_date(value: str) -> date:
+    """An argparse type for ``YYYY-MM-DD`` dates."""
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -70,28 +67,17 @@ def _parse_date(value: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    lang: str = getattr(args, "lang", None) or system_language()
-    args.lang = lang
-    handler = _handler(args)
+    args.lang = getattr(args, "lang", None) or system_language()
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from fieldvisit.app.runtime import run_window
+
+        handler = run_window
     try:
-        return handler(args)
+        return int(handler(args))
     except FieldVisitError as exc:
-        print(render(exc.message, lang), file=sys.stderr)
+        print(render(exc.message, args.lang), file=sys.stderr)
         return 2 if isinstance(exc, ValidationError) else 1
-
-
-def _handler(args: argparse.Namespace) -> Handler:
-    from fieldvisit.app import commands
-
-    if args.command is None:
-        return commands.run_window
-    if args.command == "demo":
-        return commands.demo
-    return {
-        "upgrade": commands.db_upgrade,
-        "backup": commands.db_backup,
-        "restore": commands.db_restore,
-    }[args.db_command]
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fieldvisit.app.commands import open_database
+from fieldvisit.app.runtime import open_database
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.services.cases import CaseQueries

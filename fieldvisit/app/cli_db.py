@@ -1,0 +1,54 @@
+"""``fieldvisit db upgrade | backup FILE | restore FILE``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.i18n import translate
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    db = commands.add_parser("db", help="database maintenance", parents=[common])
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = actions.add_parser("upgrade", help="migrate to the newest schema", parents=[common])
+    upgrade.set_defaults(handler=upgrade_database)
+    backup = actions.add_parser("backup", help="write a consistent backup", parents=[common])
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=backup_database)
+    restore = actions.add_parser(
+        "restore", help="restore a backup into an empty database", parents=[common]
+    )
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(handler=restore_database)
+
+
+def upgrade_database(args: argparse.Namespace) -> int:
+    from fieldvisit.storage import migrate
+
+    database = open_database(db_url(args))
+    print(translate("cli.db.upgraded", args.lang, revision=migrate.head_revision()))
+    database.dispose()
+    return 0
+
+
+def backup_database(args: argparse.Namespace) -> int:
+    from fieldvisit.storage import backup
+
+    database = open_database(db_url(args), upgrade=False)
+    revision = backup.backup(database.engine, args.file)
+    print(translate("cli.db.backup_done", args.lang, path=args.file, revision=revision))
+    database.dispose()
+    return 0
+
+
+def restore_database(args: argparse.Namespace) -> int:
+    from fieldvisit.storage import backup
+
+    database = open_database(db_url(args), upgrade=False)
+    revision = backup.restore(database.engine, args.file)
+    print(translate("cli.db.restore_done", args.lang, path=args.file, revision=revision))
+    database.dispose()
+    return 0
