@@ -1,0 +1,1 @@
+"""Geocoding through geopy behind one adapter, with a cache and honest quality flags."""
