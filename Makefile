@@ -9,10 +9,10 @@ DEMO_DB ?= $(CURDIR)/var/demo.db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	$(BIN)/python -m pip install -qq -e ".[test,dev]"
 	touch $(STAMP)
 
 run: $(STAMP)
