@@ -1,0 +1,98 @@
+"""Search budgets, progress and cancellation: the small protocols between planner and caller."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Progress(Protocol):
+    """Called now and then with the iterations done and the best cost so far."""
+
+    def __call__(self, iterations: int, best_cost: int) -> None: ...
+
+
+class Cancelled(Protocol):
+    """Returns True once the caller wants the search to stop (like PyVRP's stopping criteria)."""
+
+    def __call__(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Search budget: an iteration limit, a wall-clock limit, or both (the first reached stops)."""
+
+    iterations: int | None = None
+    seconds: float | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.iterations is None and self.seconds is None:
+            raise ValueError("a budget needs iterations or seconds")
+        if self.iterations is not None and self.iterations < 0:
+            raise ValueError("iterations must be >= 0")
+        if self.seconds is not None and self.seconds < 0:
+            raise ValueError("seconds must be >= 0")
+
+
+# Late-acceptance history of the search. PyVRP's default (300) accepts worse solutions for
+# longer; at interactive budgets (a few thousand iterations) a shorter history converges better.
+# Solomon 100, seed 0, 18 instances (the 12 of the issue + R103 R107 RC103 RC107 R211 RC206) at
+# 5000 iterations, mean gap: history 300 -> 0.41 %, 50 -> 0.33 %, 100 -> 0.28 %. Long runs keep
+# the default (Gehring-Homberger 400 at 30 s did better with it).
+SHORT_HISTORY, LONG_HISTORY = 100, 300
+SHORT_BUDGET_SECONDS, SHORT_BUDGET_ITERATIONS = 5.0, 20_000
+
+
+def history_length(budget: Budget) -> int:
+    """The late-acceptance history that suits this budget (see the note above)."""
+    short = (budget.seconds is not None and budget.seconds <= SHORT_BUDGET_SECONDS) or (
+        budget.iterations is not None and budget.iterations <= SHORT_BUDGET_ITERATIONS
+    )
+    return SHORT_HISTORY if short else LONG_HISTORY
+
+
+# PyVRP's cost of an infeasible solution is the largest 64-bit integer.
+INFEASIBLE = 2**63 - 1
+
+
+class SearchStop:
+    """PyVRP stopping criterion built from a budget, a cancel check and a progress callback."""
+
+    def __init__(
+        self,
+        budget: Budget,
+        cancelled: Cancelled | None,
+        progress: Progress | None,
+        give_up: float | None = None,
+    ):
+        self._budget = budget
+        self._cancelled = cancelled
+        self._progress = progress
+        self._give_up = give_up
+        self._started = time.perf_counter()
+        self.iterations = 0
+
+    def __call__(self, best_cost: float) -> bool:
+        self.iterations += 1
+        if self._progress is not None and self.iterations % 200 == 0:
+            self._progress(self.iterations, int(min(best_cost, 2**62)))
+        share = self._used()
+        if share >= 1.0:
+            return True
+        if self._give_up is not None and share >= self._give_up and best_cost >= INFEASIBLE:
+            return True  # still no feasible solution: leave the rest of the budget to a fallback
+        return self._cancelled is not None and self._cancelled()
+
+    def _used(self) -> float:
+        """The share of the budget spent (the larger of iterations and time)."""
+        shares = [0.0]
+        if self._budget.iterations is not None:
+            shares.append(self.iterations / max(1, self._budget.iterations + 1))
+            if self.iterations > self._budget.iterations:
+                return 1.0
+        if self._budget.seconds is not None:
+            spent = time.perf_counter() - self._started
+            shares.append(1.0 if spent >= self._budget.seconds else spent / self._budget.seconds)
+        return max(shares)

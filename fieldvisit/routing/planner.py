@@ -1,0 +1,171 @@
+"""Plan a day: engine search, exact timing, pins, leftover insertion, reasons and the checker."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from fieldvisit.routing import engine
+from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
+from fieldvisit.routing.budget import Budget, Cancelled, Progress
+from fieldvisit.routing.checker import assert_valid
+from fieldvisit.routing.construct import (
+    Orders,
+    improve_by_swaps,
+    insert_greedily,
+    timed_routes,
+    warm_start,
+)
+from fieldvisit.routing.model import NO_SLOT, Plan, Problem, Route, Unscheduled, Visit
+from fieldvisit.routing.reasons import can_go_alone, reasons_for
+from fieldvisit.routing.schedule import best_insertion
+
+# The Python greedy start costs O(n^3) schedule steps; beyond this many visits PyVRP's own start
+# is as good and much cheaper.
+WARM_START_LIMIT = 80
+
+
+class PlanCancelledError(Exception):
+    """The caller cancelled the search before a plan was ready."""
+
+
+def solve(
+    problem: Problem,
+    budget: Budget,
+    *,
+    cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The best plan found within ``budget``, checked by the independent checker."""
+    candidates = [v for v in problem.visits if can_go_alone(problem, v)]
+    orders = _search(problem, candidates, budget, cancelled, progress)
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
+    routes = timed_routes(problem, orders)
+    routes = _keep_pins(problem, routes)
+    routes = _add_leftovers(problem, routes, candidates)
+    if len(candidates) <= WARM_START_LIMIT:
+        routes = improve_by_swaps(problem, routes, candidates)
+        routes = _add_leftovers(problem, routes, candidates)
+    return assert_valid(problem, _finish(problem, routes))
+
+
+def _search(
+    problem: Problem,
+    candidates: list[Visit],
+    budget: Budget,
+    cancelled: Cancelled | None,
+    progress: Progress | None,
+) -> Orders:
+    if not candidates:
+        return {}
+    started, total = time.perf_counter(), budget
+    warm = None
+    if len(candidates) <= WARM_START_LIMIT and not all(v.required for v in candidates):
+        # Priority days are where a short search struggles: start it from a constructed day.
+        warm = warm_start(problem, _constructed(problem, candidates))
+    hard = any(v.required for v in candidates)
+    built = engine.build(problem, candidates, hard_required=hard)
+    cap = float(max(100_000, engine.travel_bound(problem)))
+    budget = _remaining(total, started)
+    # With required visits the search first treats them as hard; if it has found no feasible
+    # plan halfway through, they likely cannot all fit, and the rest goes to the fallback.
+    orders, feasible, used = engine.run(
+        built,
+        budget,
+        cancelled=cancelled,
+        progress=progress,
+        warm=warm,
+        penalty_cap=cap,
+        give_up=0.5 if hard else None,
+    )
+    if feasible or not hard or (cancelled is not None and cancelled()):
+        return orders
+    # Not every required visit fits: schedule as many as possible, then weight, then travel.
+    budget = _remaining(total, started)
+    if budget.iterations is not None:
+        budget = dataclasses.replace(budget, iterations=max(0, budget.iterations - used))
+    built = engine.build(problem, candidates, hard_required=False)
+    orders, _, _ = engine.run(built, budget, cancelled=cancelled, progress=progress, warm=warm)
+    return orders
+
+
+def _remaining(budget: Budget, started: float) -> Budget:
+    """A time budget less the time spent since ``started``; an iteration budget as it is."""
+    if budget.seconds is None:
+        return budget
+    left = max(0.0, budget.seconds - (time.perf_counter() - started))
+    return dataclasses.replace(budget, seconds=left)
+
+
+def _constructed(problem: Problem, candidates: list[Visit]) -> dict[str, Route]:
+    """The best of a greedy day and, for one crew, beam-searched days (see ``beam``)."""
+    greedy = timed_routes(problem, insert_greedily(problem, {}, candidates))
+    options = [greedy]
+    if len(problem.crews) == 1:
+        crew = problem.crews[0]
+        shift = max(1, crew.shift.end - crew.shift.start)
+        density = max(1, sum(problem.visit(s.visit).weight for s in greedy[crew.id].stops)) / shift
+        for factor in DENSITY_FACTORS:
+            order = beam_day(problem, crew, candidates, density * factor)
+            options.append(timed_routes(problem, {crew.id: [v.id for v in order]}))
+    return max(options, key=lambda routes: _value(problem, routes))
+
+
+def _value(problem: Problem, routes: dict[str, Route]) -> tuple[int, int, int]:
+    visits = [problem.visit(s.visit) for r in routes.values() for s in r.stops]
+    travel = sum(r.travel_seconds for r in routes.values())
+    return sum(v.required for v in visits), sum(v.weight for v in visits), -travel
+
+
+def _keep_pins(problem: Problem, routes: dict[str, Route]) -> dict[str, Route]:
+    """Restore the manual order of pinned stops, re-inserting the crew's other stops around them."""
+    by_id = {v.id: v for v in problem.visits}
+    out = dict(routes)
+    for crew in problem.crews:
+        stops = [by_id[s.visit] for s in routes[crew.id].stops]
+        pinned = [v for v in stops if v.pinned_crew == crew.id and v.pinned_position is not None]
+        wanted = sorted(pinned, key=lambda v: v.pinned_position or 0)
+        if pinned == wanted:
+            continue
+        rest = [v for v in stops if v not in pinned]
+        order = _insert_on(problem, crew.id, [v.id for v in wanted], rest)
+        out[crew.id] = timed_routes(problem, {crew.id: order})[crew.id]
+    return out
+
+
+def _insert_on(problem: Problem, crew_id: str, order: list[str], rest: list[Visit]) -> list[str]:
+    by_id = {v.id: v for v in problem.visits}
+    crew = problem.crew(crew_id)
+    result = list(order)
+    for visit in rest:
+        found = best_insertion(problem, crew, [by_id[v] for v in result], visit)
+        if found is not None:
+            result.insert(found[1], visit.id)
+    return result
+
+
+def _add_leftovers(
+    problem: Problem, routes: dict[str, Route], candidates: list[Visit]
+) -> dict[str, Route]:
+    """Insert left-out visits that still fit: a cheap guarantee against a short search's misses."""
+    done = {s.visit for r in routes.values() for s in r.stops}
+    left = [v for v in candidates if v.id not in done]
+    if not left:
+        return routes
+    orders = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
+    grown = insert_greedily(problem, orders, left)
+    if grown == orders:
+        return routes
+    return timed_routes(problem, grown)
+
+
+def _finish(problem: Problem, routes: dict[str, Route]) -> Plan:
+    done = {s.visit for r in routes.values() for s in r.stops}
+    unscheduled = []
+    for visit in problem.visits:
+        if visit.id not in done:
+            reasons = reasons_for(problem, routes, visit) if routes else (NO_SLOT,)
+            unscheduled.append(Unscheduled(visit.id, reasons))
+    ordered = tuple(routes[c.id] for c in problem.crews)
+    return Plan(ordered, tuple(unscheduled))
