@@ -1,0 +1,144 @@
+"""A small offline map: a case's addresses as points on a local projection, with a scale bar."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+EARTH_RADIUS_M = 6_371_000.0
+MIN_SPAN_M = 1_500.0  # a single address still gets a readable neighbourhood scale
+MARGIN = 36.0
+NICE_STEPS = (1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    lat: float
+    lon: float
+    label: str
+    primary: bool
+
+
+def nice_distance(limit_m: float) -> float:
+    """The largest 1-2-5 × 10ⁿ metres not above ``limit_m`` (the scale bar's length)."""
+    if limit_m <= 0:
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(limit_m))
+    return max(step * power for step in NICE_STEPS if step * power <= limit_m)
+
+
+def scale_label(metres: float) -> str:
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+class CaseMap(QWidget):
+    """Equirectangular projection around the points' centre: exact enough for a few kilometres."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._points: list[MapPoint] = []
+        self._empty_text = ""
+        self.setMinimumSize(QSize(180, 160))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_points(self, points: list[MapPoint]) -> None:
+        self._points = points
+        self.update()
+
+    def points(self) -> list[MapPoint]:
+        return list(self._points)
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(320, 220)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        area = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        painter.fillRect(area, palette.color(QPalette.ColorRole.Base))
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawRect(area)
+        if not self._points:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._empty_text)
+            return
+        metres_per_px, project = self._projection(area)
+        self._draw_grid(painter, area, palette)
+        self._draw_points(painter, project, palette)
+        self._draw_scale(painter, area, metres_per_px, palette)
+
+    def _projection(self, area: QRectF) -> tuple[float, Callable[[MapPoint], QPointF]]:
+        lat0 = sum(p.lat for p in self._points) / len(self._points)
+        lon0 = sum(p.lon for p in self._points) / len(self._points)
+        k = math.cos(math.radians(lat0))
+
+        def metres(p: MapPoint) -> tuple[float, float]:
+            x = math.radians(p.lon - lon0) * k * EARTH_RADIUS_M
+            y = math.radians(p.lat - lat0) * EARTH_RADIUS_M
+            return x, y
+
+        coords = [metres(p) for p in self._points]
+        span = max(MIN_SPAN_M, 2 * max(abs(c) for xy in coords for c in xy))
+        usable = max(1.0, min(area.width(), area.height()) - 2 * MARGIN)
+        metres_per_px = span / usable
+        centre = area.center()
+
+        def project(p: MapPoint) -> QPointF:
+            x, y = metres(p)
+            return QPointF(centre.x() + x / metres_per_px, centre.y() - y / metres_per_px)
+
+        return metres_per_px, project
+
+    def _draw_grid(self, painter: QPainter, area: QRectF, palette: QPalette) -> None:
+        grid = QColor(palette.color(QPalette.ColorRole.Mid))
+        grid.setAlpha(60)
+        painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine))
+        step = 40.0
+        x = area.left() + step
+        while x < area.right():
+            painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
+            x += step
+        y = area.top() + step
+        while y < area.bottom():
+            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            y += step
+
+    def _draw_points(
+        self, painter: QPainter, project: Callable[[MapPoint], QPointF], palette: QPalette
+    ) -> None:
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        other = QColor("#d9822b")
+        text = palette.color(QPalette.ColorRole.Text)
+        for point in self._points:
+            at = project(point)
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Base), 2))
+            painter.setBrush(accent if point.primary else other)
+            painter.drawEllipse(at, 7.0, 7.0)
+            painter.setPen(text)
+            width = painter.fontMetrics().horizontalAdvance(point.label)
+            # Labels near the right edge go to the left of their point, so none is cut off.
+            dx = 10.0 if at.x() + 10 + width < self.width() - 4 else -10.0 - width
+            painter.drawText(at + QPointF(dx, 5), point.label)
+
+    def _draw_scale(
+        self, painter: QPainter, area: QRectF, metres_per_px: float, palette: QPalette
+    ) -> None:
+        metres = nice_distance(metres_per_px * area.width() / 4)
+        length = metres / metres_per_px
+        left = QPointF(area.left() + 12, area.bottom() - 12)
+        right = left + QPointF(length, 0)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 2))
+        painter.drawLine(left, right)
+        painter.drawLine(left, left - QPointF(0, 5))
+        painter.drawLine(right, right - QPointF(0, 5))
+        painter.drawText(left + QPointF(0, -8), scale_label(metres))
