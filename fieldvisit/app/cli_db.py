@@ -23,6 +23,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     restore.add_argument("file", type=Path)
     restore.set_defaults(handler=restore_database)
+    from fieldvisit.app.cli_retention import register_retention
+
+    register_retention(actions, common)
 
 
 def upgrade_database(args: argparse.Namespace) -> int:
@@ -40,6 +43,9 @@ def backup_database(args: argparse.Namespace) -> int:
     database = open_database(db_url(args), upgrade=False)
     revision = backup.backup(database.engine, args.file)
     print(translate("cli.db.backup_done", args.lang, path=args.file, revision=revision))
+    from fieldvisit.app.cli_retention import anchor_after_backup
+
+    anchor_after_backup(args, database)
     database.dispose()
     return 0
 

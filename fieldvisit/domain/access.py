@@ -28,6 +28,7 @@ class Permission(StrEnum):
     APPROVE_ROUND = "approve_round"
     ASSIGN_CASES = "assign_cases"
     RECORD_VISIT = "record_visit"
+    CORRECT_VISIT_RECORD = "correct_visit_record"
     RELAY_CHECK_IN = "relay_check_in"
     WATCH_SAFETY = "watch_safety"
     ACKNOWLEDGE_ALARM = "acknowledge_alarm"
@@ -35,14 +36,26 @@ class Permission(StrEnum):
     EDIT_POLICY = "edit_policy"
     IMPORT_DATA = "import_data"
     PRINT_RECORDS = "print_records"
+    VIEW_REPORTS = "view_reports"
     VERIFY_AUDIT = "verify_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_DATABASE = "manage_database"
+    RUN_RETENTION = "run_retention"
 
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.COLLECTOR: frozenset({_P.VIEW_TEAM_CASES, _P.PLAN_ROUND, _P.RECORD_VISIT}),
+    # Collectors print and export their own team's records, always with personal data masked.
+    Role.COLLECTOR: frozenset(
+        {
+            _P.VIEW_TEAM_CASES,
+            _P.PLAN_ROUND,
+            _P.RECORD_VISIT,
+            _P.CORRECT_VISIT_RECORD,
+            _P.PRINT_RECORDS,
+            _P.VIEW_REPORTS,
+        }
+    ),
     Role.MANAGER: frozenset(
         {
             _P.VIEW_TEAM_CASES,
@@ -50,12 +63,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.PLAN_ROUND,
             _P.APPROVE_ROUND,
             _P.ASSIGN_CASES,
+            _P.CORRECT_VISIT_RECORD,
             _P.RELAY_CHECK_IN,
             _P.WATCH_SAFETY,
             _P.ACKNOWLEDGE_ALARM,
             _P.EDIT_RISK_REGISTER,
             _P.IMPORT_DATA,
             _P.PRINT_RECORDS,
+            _P.VIEW_REPORTS,
         }
     ),
     Role.SAFETY_LEAD: frozenset(
@@ -65,6 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.WATCH_SAFETY,
             _P.ACKNOWLEDGE_ALARM,
             _P.EDIT_RISK_REGISTER,
+            _P.VIEW_REPORTS,
         }
     ),
     # Compliance reads everything and changes nothing operational.
@@ -74,18 +90,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_FULL_PERSONAL_DATA,
             _P.EDIT_POLICY,
             _P.PRINT_RECORDS,
+            _P.VIEW_REPORTS,
             _P.VERIFY_AUDIT,
         }
     ),
+    # Admin runs the system (users, database, retention) but reads no debtor's full details.
     Role.ADMIN: frozenset(
         {
             _P.VIEW_ALL_CASES,
             _P.APPROVE_ROUND,
             _P.ASSIGN_CASES,
             _P.IMPORT_DATA,
+            _P.VIEW_REPORTS,
             _P.VERIFY_AUDIT,
             _P.MANAGE_USERS,
             _P.MANAGE_DATABASE,
+            _P.RUN_RETENTION,
         }
     ),
 }
@@ -100,4 +120,26 @@ def require(actor: Actor, permission: Permission) -> None:
     if not allows(actor, permission):
         raise PermissionDeniedError(
             "error.permission.denied", permission=permission.value, role=actor.role.value
+        )
+
+
+def sees_all_teams(actor: Actor) -> bool:
+    return allows(actor, Permission.VIEW_ALL_CASES)
+
+
+def may_see_team(actor: Actor, team_id: int | None) -> bool:
+    """Roles limited to their team see its cases only; a case without a team is nobody's."""
+    if sees_all_teams(actor):
+        return True
+    return (
+        allows(actor, Permission.VIEW_TEAM_CASES)
+        and team_id is not None
+        and (team_id == actor.team_id)
+    )
+
+
+def require_team(actor: Actor, team_id: int | None) -> None:
+    if not may_see_team(actor, team_id):
+        raise PermissionDeniedError(
+            "error.permission.team", role=actor.role.value, team=team_id or "-"
         )

@@ -63,12 +63,19 @@ def find_break(
     """Walk ``entries`` (fields, stored hash) in order; name the first changed, removed or
     inserted entry, or None when the chain is intact."""
     expected_seq, prev_hash = first_seq, GENESIS_HASH
-    for fields, stored in entries:
+    for index, (fields, stored) in enumerate(entries):
         if fields.seq != expected_seq:
             return ChainBreak(expected_seq, "removed" if fields.seq > expected_seq else "inserted")
         if fields.prev_hash != prev_hash:
             return ChainBreak(fields.seq, "inserted" if stored == prev_hash else "changed")
         if not hmac.compare_digest(entry_hash(key, fields), stored):
-            return ChainBreak(fields.seq, "changed")
+            return ChainBreak(fields.seq, _forged_kind(entries, index, prev_hash))
         expected_seq, prev_hash = expected_seq + 1, stored
     return None
+
+
+def _forged_kind(entries: list[tuple[ChainFields, str]], index: int, prev_hash: str) -> str:
+    # When the entry after a forged one still links to the entry before it, the forged entry was
+    # slipped in between (and the later entries renumbered): an insertion, not an edit.
+    following = entries[index + 1][0] if index + 1 < len(entries) else None
+    return "inserted" if following is not None and following.prev_hash == prev_hash else "changed"

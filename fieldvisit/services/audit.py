@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,25 @@ from fieldvisit.storage.models import AuditEntry
 _PG_CHAIN_LOCK = 0x46_56_41_55_44_49_54  # "FVAUDIT"
 
 
+# The demo's key is public on purpose (documented in the README): demo data is fictitious, and a
+# fixed key keeps the demo reproducible. Real databases get a random key file on first start.
+DEMO_AUDIT_KEY = hashlib.sha256(b"FieldVisit demo audit key").digest()
+KEY_SUFFIX = ".audit-key"
+
+
+def sibling_key_path(database_file: Path) -> Path:
+    """Where a SQLite database's key file lives by default: beside it, ``demo.db.audit-key``."""
+    return database_file.with_name(database_file.name + KEY_SUFFIX)
+
+
+def write_key_file(path: Path, key: bytes) -> None:
+    """Write ``key`` readable by the owner only, replacing an older file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key.hex())
+
+
 def load_or_create_key(path: Path) -> bytes:
     """The chain key from its file, created (readable by the owner only) on first start."""
     if path.is_file():
@@ -28,6 +51,19 @@ def load_or_create_key(path: Path) -> bytes:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key.hex())
     return key
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One audited action, before it has a place in the chain."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    entity_type: str
+    entity_id: object = None
+    before: Any = None
+    after: Any = None
 
 
 class AuditLog:
@@ -49,39 +85,82 @@ class AuditLog:
         before: Any = None,
         after: Any = None,
     ) -> AuditEntry:
+        event = AuditEvent(self._clock(), actor_id, action, entity_type, entity_id, before, after)
+        return self.record_many(session, [event])[0]
+
+    def record_many(self, session: Session, events: Sequence[AuditEvent]) -> list[AuditEntry]:
+        """Append ``events`` in order under one lock of the chain head, with one flush."""
         _lock_chain_head(session)
         head = session.execute(
             select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
         ).first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        at = self._clock()
+        entries = []
+        for offset, event in enumerate(events):
+            entry = self._entry(seq + offset, prev_hash, event)
+            entries.append(entry)
+            prev_hash = entry.entry_hash
+        session.add_all(entries)
+        session.flush()
+        return entries
+
+    def _entry(self, seq: int, prev_hash: str, event: AuditEvent) -> AuditEntry:
+        # UTC, as the database hands it back: the hash must be recomputable from the stored row.
+        at = event.at.astimezone(UTC)
         fields = ChainFields(
             seq=seq,
             at=at.isoformat(),
-            actor_id=actor_id,
-            action=action,
-            entity_type=entity_type,
-            entity_id=None if entity_id is None else str(entity_id),
-            before_digest=content_digest(before),
-            after_digest=content_digest(after),
+            actor_id=event.actor_id,
+            action=event.action,
+            entity_type=event.entity_type,
+            entity_id=None if event.entity_id is None else str(event.entity_id),
+            before_digest=content_digest(event.before),
+            after_digest=content_digest(event.after),
             prev_hash=prev_hash,
         )
-        entry = AuditEntry(
+        return AuditEntry(
             seq=seq,
             at=at,
-            actor_id=actor_id,
-            action=action,
-            entity_type=entity_type,
+            actor_id=event.actor_id,
+            action=event.action,
+            entity_type=event.entity_type,
             entity_id=fields.entity_id,
             before_digest=fields.before_digest,
             after_digest=fields.after_digest,
-            payload={"before": before, "after": after},
+            payload={"before": event.before, "after": event.after},
             prev_hash=prev_hash,
             entry_hash=entry_hash(self._key, fields),
         )
-        session.add(entry)
-        session.flush()
-        return entry
+
+
+class DeferredAuditLog(AuditLog):
+    """Collects events and appends them in one go (``commit_to``); for bulk writers such as the
+    demo generator, which would otherwise flush once per entry."""
+
+    def __init__(self, key: bytes, clock: Clock) -> None:
+        super().__init__(key, clock)
+        self.pending: list[AuditEvent] = []
+
+    def record(
+        self,
+        session: Session,
+        *,
+        actor_id: int | None,
+        action: str,
+        entity_type: str,
+        entity_id: object = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> AuditEntry:
+        event = AuditEvent(self._clock(), actor_id, action, entity_type, entity_id, before, after)
+        self.pending.append(event)
+        # Not in the chain yet: a placeholder the caller must not store.
+        return self._entry(0, GENESIS_HASH, event)
+
+    def commit_to(self, session: Session, *, chronological: bool = False) -> list[AuditEntry]:
+        events = sorted(self.pending, key=lambda e: e.at) if chronological else self.pending
+        self.pending = []
+        return self.record_many(session, events)
 
 
 def _lock_chain_head(session: Session) -> None:

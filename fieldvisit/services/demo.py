@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldvisit.domain.enums import CaseState, Role
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.services import demo_data as words
+from fieldvisit.services.demo_past import build_past
 from fieldvisit.storage import models as m
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,6 +52,7 @@ def create_demo(session_factory: sessionmaker[Session], *, seed: int, today: dat
             raise ValidationError("error.demo.not_demo_db", url=_display_url(session))
         builder = _DemoBuilder(session, random.Random(seed), today)
         builder.build()
+        build_past(session, builder.rng, today)  # rounds, visits, outcomes, alarms, audit
         stamp = builder.stamp
         session.add(
             m.AppSetting(

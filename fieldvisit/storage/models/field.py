@@ -72,6 +72,8 @@ class VisitRecord(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Set when retention blanked the notes and evidence; content_hash still covers the original.
+    anonymised_at: Mapped[datetime | None]
 
 
 class SafetySession(Base):

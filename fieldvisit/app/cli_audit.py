@@ -1,0 +1,93 @@
+"""``fieldvisit audit verify | verify-code CODE | anchor``: check the tamper-evident records."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.i18n import render, translate
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    audit = commands.add_parser("audit", help="verify the audit log and records", parents=[common])
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = actions.add_parser(
+        "verify", help="walk the chain, compare with the latest anchor", parents=[common]
+    )
+    verify.add_argument("--key-file", type=Path, help="the audit key file (default: configured)")
+    verify.add_argument("--anchors", type=Path, help="the anchor file (default: configured)")
+    verify.set_defaults(handler=verify_chain)
+    code = actions.add_parser(
+        "verify-code", help="check a printed verification code or QR text", parents=[common]
+    )
+    code.add_argument("code")
+    code.set_defaults(handler=verify_code)
+    anchor = actions.add_parser(
+        "anchor", help="write the chain head to the anchor file now", parents=[common]
+    )
+    anchor.add_argument("--anchors", type=Path, help="the anchor file (default: configured)")
+    anchor.set_defaults(handler=write_anchor)
+
+
+def verify_chain(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import anchor_path, audit_key_path
+    from fieldvisit.services.audit import load_or_create_key
+    from fieldvisit.services.audit_anchor import AnchorStore
+    from fieldvisit.services.audit_verify import verify_audit
+
+    url = db_url(args)
+    database = open_database(url)
+    try:
+        key = load_or_create_key(args.key_file or audit_key_path(url))
+        anchors = AnchorStore(args.anchors or anchor_path(url))
+        report = verify_audit(database.session_factory, key, anchors)
+    finally:
+        database.dispose()
+    lang = args.lang
+    print(
+        translate(
+            "records.verify.summary",
+            lang,
+            entries=report.entries,
+            seq=report.head_seq,
+            records=report.records,
+        )
+    )
+    if report.anchor is None:
+        print(translate("records.verify.no_anchor", lang, path=anchors.path))
+    else:
+        print(translate("records.verify.anchor", lang, seq=report.anchor.seq, at=report.anchor.at))
+    for problem in report.problems:
+        print(render(problem, lang))
+    print(translate("records.verify.ok" if report.ok else "records.verify.broken", lang))
+    return 0 if report.ok else 1
+
+
+def verify_code(args: argparse.Namespace) -> int:
+    from fieldvisit.services.audit_verify import verify_code as check
+
+    database = open_database(db_url(args))
+    try:
+        result = check(database.session_factory, args.code)
+    finally:
+        database.dispose()
+    print(render(result.message, args.lang))
+    return 0 if result.matches else 1
+
+
+def write_anchor(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import anchor_path
+    from fieldvisit.domain.clock import system_clock
+    from fieldvisit.services.audit_anchor import AnchorStore, anchor_now
+
+    url = db_url(args)
+    database = open_database(url)
+    try:
+        store = AnchorStore(args.anchors or anchor_path(url))
+        anchor = anchor_now(database.session_factory, store, system_clock, "manual")
+    finally:
+        database.dispose()
+    print(translate("records.anchor.written", args.lang, seq=anchor.seq, path=store.path))
+    return 0

@@ -1,0 +1,41 @@
+"""Signing in on the command line: ``--user NAME`` and the password from the environment or a
+prompt, checked by the same login service (and rate limit) as the desktop dialog."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import socket
+from typing import TYPE_CHECKING
+
+from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import system_clock
+from fieldvisit.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+ENV_USER = "FIELDVISIT_USER"
+ENV_PASSWORD = "FIELDVISIT_PASSWORD"
+
+
+def add_login_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=os.environ.get(ENV_USER),
+        help=f"sign in as NAME (default ${ENV_USER}); password from ${ENV_PASSWORD} or a prompt",
+    )
+
+
+def login(args: argparse.Namespace, session_factory: sessionmaker[Session]) -> Actor:
+    from fieldvisit.services.auth import AuthService
+
+    if not args.user:
+        raise ValidationError("error.auth.user_required")
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        password = getpass.getpass(f"{args.user} password: ")
+    service = AuthService(session_factory, system_clock)
+    return service.login(args.user, password, host=socket.gethostname()[:128])

@@ -1,0 +1,68 @@
+"""``fieldvisit print visit ID | case NUMBER | binder START END | route --crew C --date D``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.app.cli_login import add_login_options, login
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.i18n import translate
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    from fieldvisit.app.cli import parse_date
+
+    printing = commands.add_parser("print", help="print visit records as PDF", parents=[common])
+    kinds = printing.add_subparsers(dest="print_kind", metavar="WHAT", required=True)
+    visit = kinds.add_parser("visit", help="one visit record", parents=[common])
+    visit.add_argument("record_id", type=int, metavar="RECORD_ID")
+    case = kinds.add_parser("case", help="a case's visit history", parents=[common])
+    case.add_argument("case_number", metavar="CASE_NUMBER")
+    binder = kinds.add_parser("binder", help="all records of a date range", parents=[common])
+    binder.add_argument("start", type=parse_date, metavar="START")
+    binder.add_argument("end", type=parse_date, metavar="END")
+    route = kinds.add_parser("route", help="a crew's route sheet for a date", parents=[common])
+    route.add_argument("--crew", type=int, required=True, metavar="CREW_ID")
+    route.add_argument("--date", type=parse_date, required=True, metavar="D")
+    for parser in (visit, case, binder, route):
+        parser.add_argument("--out", type=Path, required=True, metavar="F.pdf")
+        parser.add_argument("--purpose", default="", help="why (logged when data is unmasked)")
+        add_login_options(parser)
+        parser.set_defaults(handler=print_records)
+
+
+def print_records(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import anchor_daily
+    from fieldvisit.domain.clock import system_clock
+    from fieldvisit.services.records import RecordsService
+
+    database = open_database(db_url(args))
+    try:
+        actor = login(args, database.session_factory)
+        anchor_daily(db_url(args), database.session_factory, system_clock)
+        service = RecordsService(database.session_factory, system_clock)
+        if args.print_kind == "route":
+            pdf = _route_sheet(args, database.session_factory, actor)
+        elif args.print_kind == "visit":
+            pdf = service.print_visit(actor, args.record_id, args.lang, args.purpose)
+        elif args.print_kind == "case":
+            pdf = service.print_case(actor, args.case_number, args.lang, args.purpose)
+        else:
+            pdf = service.print_binder(actor, args.start, args.end, args.lang, args.purpose)
+    finally:
+        database.dispose()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(pdf)
+    print(translate("records.print.written", args.lang, path=args.out, size=len(pdf)))
+    return 0
+
+
+def _route_sheet(args: argparse.Namespace, session_factory: Any, actor: Any) -> bytes:
+    from fieldvisit.domain.clock import system_clock
+    from fieldvisit.services.eligibility import EligibilityService
+    from fieldvisit.services.route_sheet import RouteSheetService
+
+    sheets = RouteSheetService(session_factory, EligibilityService(session_factory), system_clock)
+    return sheets.print_route(actor, args.crew, args.date, args.lang)
