@@ -1,0 +1,124 @@
+"""``fieldvisit safety watch | board``: the headless watcher that owns the timers, and the board."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.domain.clock import Clock, system_clock
+from fieldvisit.domain.errors import ValidationError
+from fieldvisit.i18n import translate
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    safety = commands.add_parser("safety", help="safety watcher and board", parents=[common])
+    actions = safety.add_subparsers(dest="safety_command", metavar="ACTION", required=True)
+    clock = argparse.ArgumentParser(add_help=False)
+    clock.add_argument("--now", type=_aware, default=None, metavar="ISO", help="fixed clock")
+    clock.add_argument("--offset", type=float, default=0.0, metavar="S", help="clock offset")
+    clock.add_argument("--audit-key", type=Path, default=None, metavar="PATH")
+    watch = actions.add_parser(
+        "watch", help="raise overdue alarms and escalation steps", parents=[common, clock]
+    )
+    watch.add_argument("--interval", type=float, default=5.0, metavar="S")
+    watch.add_argument("--once", action="store_true", help="one pass, then exit")
+    watch.add_argument("--watcher-id", default=None)
+    watch.set_defaults(handler=run_watch)
+    board = actions.add_parser("board", help="print the safety board", parents=[common, clock])
+    board.add_argument("--user", required=True, help="the manager or safety lead watching")
+    board.set_defaults(handler=print_board)
+
+
+def _aware(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(translate("safety.cli.naive_time", "en", value=value))
+    return parsed
+
+
+def make_clock(args: argparse.Namespace) -> Clock:
+    """The real clock, or an injected one (tests and drills): fixed ``--now`` or shifted."""
+    fixed: datetime | None = args.now
+    shift = timedelta(seconds=args.offset)
+    if fixed is not None:
+        return lambda: fixed + shift
+    return lambda: system_clock() + shift
+
+
+def _deps(args: argparse.Namespace, url: str) -> Any:
+    from fieldvisit.app.audit_paths import audit_key_path
+    from fieldvisit.services.audit import AuditLog, load_or_create_key
+    from fieldvisit.services.safety_store import SafetyDeps
+
+    database = open_database(url)
+    clock = make_clock(args)
+    # The same key every other command uses for this database, unless one is named.
+    key_path: Path = args.audit_key or audit_key_path(url)
+    deps = SafetyDeps(
+        database.session_factory, AuditLog(load_or_create_key(key_path), clock), clock
+    )
+    return database, deps
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from fieldvisit.services.safety_watch import SafetyWatcher
+
+    if args.interval <= 0:
+        raise ValidationError("safety.cli.bad_interval")
+    database, deps = _deps(args, db_url(args))
+    watcher = SafetyWatcher(deps, args.watcher_id)
+    if args.once:
+        report = watcher.run_once()
+        _print_raised(report, args.lang)
+        database.dispose()
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(
+        translate("safety.cli.watching", args.lang, url=database.display_url, id=watcher.watcher_id)
+    )
+    watcher.run_forever(stop, args.interval)
+    database.dispose()
+    return 0
+
+
+def _print_raised(report: Any, lang: str) -> None:
+    for item in report.raised:
+        alarm = item.alarm
+        print(
+            translate(
+                "safety.cli.raised",
+                lang,
+                session=item.session_id,
+                kind=alarm.kind.value,
+                step=alarm.step,
+                audience=translate(f"safety.audience.{alarm.audience.value}", lang),
+            )
+        )
+    print(
+        translate("safety.cli.pass_done", lang, sessions=report.sessions, raised=len(report.raised))
+    )
+
+
+def print_board(args: argparse.Namespace) -> int:
+    from fieldvisit.services.safety_board import SafetyBoard
+    from fieldvisit.services.safety_users import actor_by_username
+
+    database, deps = _deps(args, db_url(args))
+    snapshot = SafetyBoard(deps).snapshot(actor_by_username(deps, args.user))
+    key = "safety.cli.watcher_silent" if snapshot.watcher.silent else "safety.cli.watcher_ok"
+    print(translate(key, args.lang, at=snapshot.watcher.last_beat or "-"))
+    for row in snapshot.rows:
+        alarms = ", ".join(
+            f"{a.kind.value}/{a.step}/{a.state.value}/{a.acknowledged_by or '-'}"
+            for a in row.alarms
+        )
+        print(f"{row.session_id}\t{row.state.value}\t{row.crew}\t{alarms or '-'}")
+    database.dispose()
+    return 0

@@ -1,0 +1,58 @@
+"""``fieldvisit safety watch`` and ``board`` on SQLite, in process."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from fieldvisit.app.cli import main
+from fieldvisit.domain.enums import RiskTier
+from fieldvisit.storage import migrate
+from fieldvisit.storage.database import Database
+from tests.services.test_safety_world import KEY, T0, build_world
+
+
+@pytest.fixture
+def url_and_key(sqlite_url: str, tmp_path: Path) -> tuple[str, Path]:
+    db = Database.open(sqlite_url)
+    migrate.upgrade(db.engine)
+    world = build_world(db)
+    world.mark_risk(RiskTier.HIGH)
+    world.check_in()
+    db.dispose()
+    key = tmp_path / "audit.key"
+    key.write_text(KEY.hex(), encoding="ascii")
+    return sqlite_url, key
+
+
+def test_watch_once_raises_the_overdue_alarm_once(
+    url_and_key: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, key = url_and_key
+    late = (T0 + timedelta(minutes=33)).isoformat()
+    args = ["--lang", "en", "safety", "watch", "--once", "--db", url, "--audit-key", str(key)]
+    assert main([*args, "--now", late]) == 0
+    assert main([*args, "--now", late]) == 0
+    out = capsys.readouterr().out
+    assert out.count("overdue step 1, alerting crew") == 1
+    assert "1 sessions checked, 0 new alarm steps." in out
+    board = ["--lang", "en", "safety", "board", "--db", url, "--audit-key", str(key)]
+    assert main([*board, "--user", "mgr", "--now", late]) == 0
+    assert "overdue/1/open/-" in capsys.readouterr().out
+
+
+def test_a_time_without_zone_is_refused(
+    url_and_key: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _key = url_and_key
+    with pytest.raises(SystemExit):
+        main(["safety", "watch", "--once", "--db", url, "--now", "2026-12-01T10:00:00"])
+    assert "has no time zone" in capsys.readouterr().err
+
+
+def test_the_interval_must_be_positive(url_and_key: tuple[str, Path]) -> None:
+    url, key = url_and_key
+    args = ["safety", "watch", "--db", url, "--interval", "0", "--audit-key", str(key)]
+    assert main(args) == 2

@@ -1,0 +1,187 @@
+"""The crew's screen: check in, countdown, SOS, offline banner, and the duress check-out test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from fieldvisit.domain.enums import AlarmKind, RiskTier
+from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
+from fieldvisit.services.field_client import FieldClient
+from fieldvisit.services.field_queue import LocalQueue
+from fieldvisit.services.safety_board import SafetyBoard
+from fieldvisit.services.safety_pins import set_duress_pin
+from fieldvisit.services.safety_response import SafetyResponse
+from fieldvisit.services.safety_status import SafetyStatus
+from fieldvisit.storage import migrate
+from fieldvisit.storage.database import Database
+from fieldvisit.ui.checkin_panel import CheckInPanel
+from fieldvisit.ui.checkin_sos import COUNTDOWN_S
+from fieldvisit.ui.checkout_dialog import CheckoutDialog
+from fieldvisit.ui.safety_board import SafetyBoardWidget
+from tests.services.test_safety_world import T0, World, build_world
+
+CLOSED_PORT_URL = "postgresql+psycopg://fieldvisit@127.0.0.1:9/fieldvisit?connect_timeout=2"
+
+
+@pytest.fixture
+def world(sqlite_url: str) -> World:
+    db = Database.open(sqlite_url)
+    migrate.upgrade(db.engine)
+    return build_world(db)
+
+
+def _panel(
+    qtbot: QtBot, world: World, tmp_path: Path, client: FieldClient | None = None
+) -> CheckInPanel:
+    client = client or FieldClient(world.deps, LocalQueue(tmp_path / "outbox.jsonl"))
+    panel = CheckInPanel(
+        client, SafetyStatus(world.deps), world.collector, world.start_visit(), "zh", world.clock
+    )
+    qtbot.addWidget(panel)
+    return panel
+
+
+def _filled_dialog(panel: CheckInPanel, pin: str) -> CheckoutDialog:
+    dialog = panel.dialog_factory()
+    for combo, value in (
+        (dialog.person, PersonMet.DEBTOR),
+        (dialog.outcome, OutcomeCode.REFUSED),
+        (dialog.next_action, NextAction.PHONE_CALL),
+    ):
+        combo.setCurrentIndex(combo.findData(value.value))
+    dialog.pin.setText(pin)
+    return dialog
+
+
+def _screen(panel: CheckInPanel) -> tuple[str, str, bool, bool, bool]:
+    return (
+        panel.countdown.text(),
+        panel.status_label.text(),
+        panel.offline_label.isVisible(),
+        panel.check_out_button.isEnabled(),
+        panel.sos.isEnabled(),
+    )
+
+
+def test_duress_check_out_is_normal_for_the_crew_and_an_alarm_for_the_manager(
+    qtbot: QtBot, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beeps: list[None] = []
+    monkeypatch.setattr("fieldvisit.ui.safety_board.QApplication.beep", lambda: beeps.append(None))
+    set_duress_pin(world.deps, world.collector, "2580")
+    board = SafetyBoardWidget(
+        SafetyBoard(world.deps), SafetyResponse(world.deps), world.manager, "zh"
+    )
+    qtbot.addWidget(board)
+    screens = []
+    for pin in ("1234", "2580"):  # a normal PIN, then the duress PIN
+        panel = _panel(qtbot, world, tmp_path)
+        panel.show()
+        panel.check_in_button.click()
+        board.refresh()
+        world.clock.now = T0 + timedelta(minutes=20)
+        panel.submit_check_out(_filled_dialog(panel, pin))
+        panel.refresh_status()
+        screens.append(_screen(panel))
+        world.clock.now = T0
+    assert screens[0] == screens[1] == ("已于 10:20 签退", "", False, False, False)
+    before = len(beeps)  # the board also beeped once already: no watcher runs in this test
+    with qtbot.waitSignal(board.alarm_raised, timeout=1000):
+        board.refresh()
+    assert len(beeps) == before + 1
+    row = board.model.row_at(0)
+    assert row is not None
+    assert row.alarms[0].kind == AlarmKind.DURESS
+    assert board.model.index(0, 0).data() == "胁迫报警（静默）（第 2 步）"
+
+
+def test_countdown_turns_negative_when_overdue(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    world.mark_risk(RiskTier.HIGH)
+    panel = _panel(qtbot, world, tmp_path)
+    panel.check_in_button.click()
+    assert panel.countdown.text() == "0:30:00"
+    world.clock.now = T0 + timedelta(minutes=31)
+    panel._on_ticker_timeout()
+    assert panel.countdown.text() == "-0:01:00"
+    panel.extend_button.click()
+    assert panel.countdown.text() == "0:15:00"  # counted from now, as it was late
+
+
+def test_sos_countdown_can_be_cancelled_and_then_sent(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    panel = _panel(qtbot, world, tmp_path)
+    panel.check_in_button.click()
+    panel.sos.button.pressed.emit()
+    panel.sos.button.released.emit()  # a tap: the cancellable countdown starts
+    assert panel.sos.remaining == COUNTDOWN_S
+    assert panel.sos.cancel_button.isVisibleTo(panel)
+    panel.sos.cancel_button.click()
+    assert not panel.sos.count.isActive()
+    assert SafetyBoard(world.deps).snapshot(world.manager).rows[0].alarms == ()
+    panel.sos.button.pressed.emit()
+    panel.sos._on_hold_timeout()  # held for two seconds
+    assert SafetyBoard(world.deps).snapshot(world.manager).rows[0].alarms[0].kind == AlarmKind.SOS
+    assert panel.status_label.text() == "报警已发出，办公室正在处理。"
+
+
+def test_offline_check_out_says_the_office_cannot_see_it(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    queue = LocalQueue(tmp_path / "outbox.jsonl")
+    panel = _panel(qtbot, world, tmp_path, FieldClient(world.deps, queue))
+    panel.show()
+    panel.check_in_button.click()
+    offline_db = Database.open(CLOSED_PORT_URL)
+    panel._client = FieldClient(
+        replace(world.deps, session_factory=offline_db.session_factory), queue
+    )
+    panel.submit_check_out(_filled_dialog(panel, ""))
+    assert panel.offline_label.isVisible()
+    assert "办公室看不到" in panel.offline_label.text()
+    offline_db.dispose()
+    panel._client = FieldClient(world.deps, queue)
+    panel.retry_button.click()
+    assert not panel.offline_label.isVisible()
+    assert "已发送 1 条" in panel.status_label.text()
+
+
+def test_the_pre_visit_checklist_is_shown(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    from fieldvisit.services.risk_register import RiskRegister
+
+    world.mark_risk(RiskTier.HIGH)
+    panel = CheckInPanel(
+        FieldClient(world.deps, LocalQueue(tmp_path / "q.jsonl")),
+        SafetyStatus(world.deps),
+        world.collector,
+        world.start_visit(),
+        "zh",
+        world.clock,
+        assessment=RiskRegister(world.deps).assessment(world.address_id),
+    )
+    qtbot.addWidget(panel)
+    assert panel.risk_label.text().splitlines()[:3] == [
+        "地址风险：高风险",
+        "外访前检查：",
+        "☐ 两人同行，站在门外交谈，不进入室内。",
+    ]
+
+
+def test_an_sos_that_cannot_reach_the_office_says_call_now(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    queue = LocalQueue(tmp_path / "outbox.jsonl")
+    panel = _panel(qtbot, world, tmp_path, FieldClient(world.deps, queue))
+    panel.check_in_button.click()
+    offline_db = Database.open(CLOSED_PORT_URL)
+    panel._client = FieldClient(
+        replace(world.deps, session_factory=offline_db.session_factory), queue
+    )
+    panel._on_sos_confirmed()
+    offline_db.dispose()
+    assert "报警未送达" in panel.status_label.text()
