@@ -1,0 +1,154 @@
+"""``fieldvisit import cases|contacts|payments FILE``: check and load a creditor's files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.domain.errors import ValidationError
+from fieldvisit.i18n import render, translate
+
+MAX_ERRORS_SHOWN = 200
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    imports = commands.add_parser(
+        "import", help="import case files, contacts, payments", parents=[common]
+    )
+    kinds = imports.add_subparsers(dest="import_kind", metavar="KIND", required=True)
+    for kind, text in (("cases", "a case file (委案清单)"), ("contacts", "a contact log"),
+                       ("payments", "a payment file")):  # fmt: skip
+        parser = kinds.add_parser(kind, help=f"import {text}", parents=[common])
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--creditor", metavar="CODE", help="the creditor's code")
+        parser.add_argument(
+            "--mapping", metavar="MAPPING",
+            help="a saved mapping's name, or a JSON file {header: field}",
+        )  # fmt: skip
+        parser.add_argument("--save-mapping", metavar="NAME", help="save the mapping used as NAME")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument(
+            "--keep-valid", action="store_true", help="import the valid rows, reject the others"
+        )
+        parser.add_argument("--errors", metavar="ERRFILE", type=Path, help="rejected rows (CSV)")
+        parser.set_defaults(handler=import_file, kind=kind)
+    last = kinds.add_parser(
+        "last", help="when contacts (or KIND) were last imported", parents=[common]
+    )
+    last.add_argument("--kind", choices=("cases", "contacts", "payments"), default="contacts")
+    last.add_argument("--creditor", metavar="CODE")
+    last.set_defaults(handler=show_last_import)
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import open_audit
+    from fieldvisit.domain.clock import system_clock
+    from fieldvisit.domain.import_fields import ImportKind
+    from fieldvisit.services.importing_files import write_error_file
+    from fieldvisit.services.importing_service import ImportRequest, ImportService
+
+    if args.errors and not args.keep_valid:
+        raise ValidationError("import.error.errors_needs_keep_valid")
+    mapping, mapping_name = _mapping_argument(args.mapping)
+    url = db_url(args)
+    database = open_database(url)
+    try:
+        audit = open_audit(url, system_clock)
+        service = ImportService(
+            database.session_factory, audit, system_clock, default_timezone=_default_timezone()
+        )
+        request = ImportRequest(
+            ImportKind(args.kind), args.file.name, args.creditor, mapping, mapping_name,
+            args.save_mapping, args.dry_run, args.keep_valid,
+        )  # fmt: skip
+        report, table = service.run_file(args.file, request)
+    finally:
+        database.dispose()
+    _print_errors(report.errors, args.lang)
+    if args.errors and report.errors:
+        count = write_error_file(args.errors, table, report.errors, args.lang)
+        print(translate("cli.import.errors_written", args.lang, count=count, path=args.errors))
+    return _print_summary(report, args)
+
+
+def _mapping_argument(value: str | None) -> tuple[dict[str, str] | None, str | None]:
+    if value is None:
+        return None, None
+    path = Path(value)
+    if not path.is_file():
+        return None, value
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise ValidationError("import.error.mapping_file", path=value, detail=str(exc)) from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValidationError("import.error.mapping_file", path=value, detail="not an object")
+    return {str(k): v for k, v in data.items()}, None
+
+
+def _default_timezone() -> str:
+    from fieldvisit.app.cli_geocode import load_settings
+
+    return load_settings().default_timezone
+
+
+def _print_errors(errors: Any, lang: str) -> None:
+    for error in errors[:MAX_ERRORS_SHOWN]:
+        print(
+            translate(
+                "cli.import.line", lang, row=error.row, column=error.column,
+                value=error.value, problem=render(error.message, lang),
+            )
+        )  # fmt: skip
+    if len(errors) > MAX_ERRORS_SHOWN:
+        print(translate("cli.import.more_errors", lang, count=len(errors) - MAX_ERRORS_SHOWN))
+
+
+def _print_summary(report: Any, args: argparse.Namespace) -> int:
+    lang = args.lang
+    if args.dry_run:
+        valid = report.total - report.rejected
+        print(
+            translate(
+                "cli.import.dry_run",
+                lang,
+                total=report.total,
+                valid=valid,
+                rejected=report.rejected,
+            )
+        )
+        return 2 if report.errors else 0
+    if not report.committed:
+        print(translate("cli.import.failed", lang, total=report.total, rejected=report.rejected))
+        return 2
+    counts = report.counts
+    print(
+        translate(
+            "cli.import.done", lang, kind=translate(f"import.kind.{report.kind.value}", lang),
+            total=report.total, created=counts.created, updated=counts.updated,
+            unchanged=counts.unchanged, rejected=report.rejected,
+        )
+    )  # fmt: skip
+    return 0
+
+
+def show_last_import(args: argparse.Namespace) -> int:
+    from fieldvisit.domain.import_fields import ImportKind
+    from fieldvisit.services.importing_service import last_import_time
+
+    database = open_database(db_url(args))
+    try:
+        at = last_import_time(database.session_factory, ImportKind(args.kind), args.creditor)
+    finally:
+        database.dispose()
+    kind = translate(f"import.kind.{args.kind}", args.lang)
+    if at is None:
+        print(translate("cli.import.never", args.lang, kind=kind))
+    else:
+        print(
+            translate("cli.import.last", args.lang, kind=kind, at=at.isoformat(timespec="seconds"))
+        )
+    return 0

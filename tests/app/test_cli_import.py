@@ -1,0 +1,121 @@
+"""``fieldvisit import`` and ``fieldvisit geocode`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fieldvisit.app.cli import main
+from fieldvisit.services.importing_files import read_table
+from tests.geocoding.nominatim_server import Behaviour, nominatim_server, place
+from tests.services.import_files import (
+    CASE_HEADERS,
+    CONTACT_HEADERS,
+    case_rows,
+    contact_rows,
+    write_csv,
+)
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The audit key and settings go to the test's own folders, never the user's.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("FIELDVISIT_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+def test_import_cases_then_contacts(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = write_csv(tmp_path / "cases.csv", CASE_HEADERS, case_rows(20), "gbk")
+    argv = ["import", "cases", str(cases), "--creditor", "BANK", "--db", sqlite_url, "--lang", "en"]
+    assert main(argv) == 0
+    assert "20 rows read, 20 created" in capsys.readouterr().out
+    contacts = write_csv(tmp_path / "contacts.csv", CONTACT_HEADERS, contact_rows(30, 20))
+    assert main(["import", "contacts", str(contacts), "--db", sqlite_url, "--lang", "zh"]) == 0
+    assert "新建 30" in capsys.readouterr().out
+    assert main(["import", "contacts", str(contacts), "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "0 created, 0 updated, 30 unchanged" in capsys.readouterr().out
+    assert main(["import", "last", "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "Last Contact log import:" in capsys.readouterr().out
+
+
+def test_errors_are_listed_and_nothing_is_imported(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = case_rows(5)
+    rows[2][3] = "12345"
+    path = write_csv(tmp_path / "cases.csv", CASE_HEADERS, rows)
+    code = main(
+        ["import", "cases", str(path), "--creditor", "B", "--db", sqlite_url, "--lang", "en"]
+    )
+    out = capsys.readouterr().out
+    assert code == 2
+    assert 'row 4, column 手机号, value "12345": Not a mainland phone number' in out
+    assert "nothing was imported" in out
+
+
+def test_keep_valid_writes_the_error_file(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = case_rows(5)
+    rows[0][7] = "x"
+    path = write_csv(tmp_path / "cases.csv", CASE_HEADERS, rows)
+    errors = tmp_path / "errors.csv"
+    argv = [
+        "import",
+        "cases",
+        str(path),
+        "--creditor",
+        "B",
+        "--keep-valid",
+        "--errors",
+        str(errors),
+    ]
+    assert main([*argv, "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "4 created" in capsys.readouterr().out
+    assert [r[0] for r in read_table(errors).rows] == ["WA000001"]
+
+
+def test_dry_run_and_a_mapping_file(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = ("单号", *CASE_HEADERS[1:])
+    path = write_csv(tmp_path / "cases.csv", headers, case_rows(3))
+    mapping = tmp_path / "mapping.json"
+    fields = {
+        "单号": "case_number",
+        "姓名": "debtor_name",
+        "逾期金额": "amount_overdue",
+        "逾期天数": "days_past_due",
+    }
+    mapping.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+    argv = ["import", "cases", str(path), "--creditor", "B", "--mapping", str(mapping), "--dry-run"]
+    assert main([*argv, "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "3 valid, 0 with errors; nothing was written" in capsys.readouterr().out
+
+
+def test_errors_file_needs_keep_valid(sqlite_url: str, tmp_path: Path) -> None:
+    argv = ["import", "cases", "x.csv", "--errors", str(tmp_path / "e.csv"), "--db", sqlite_url]
+    assert main(argv) == 2
+
+
+def test_geocode_run_and_place(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = case_rows(1)
+    rows[0][4], rows[0][5] = "上海市黄浦区1号", ""
+    path = write_csv(tmp_path / "cases.csv", CASE_HEADERS, rows)
+    main(["import", "cases", str(path), "--creditor", "B", "--db", sqlite_url])
+    behaviour = Behaviour(places={"上海市黄浦区1号": place(31.23, 121.48)})
+    with nominatim_server(behaviour) as domain:
+        (tmp_path / "settings.ini").write_text(
+            f"[geocoding]\ndomain = {domain}\nscheme = http\nmin_delay_seconds = 0\n",
+            encoding="utf-8",
+        )
+        assert main(["geocode", "run", "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "1 exact" in capsys.readouterr().out
+    assert main(["geocode", "place", "1", "31.2", "121.4", "--db", sqlite_url, "--lang", "en"]) == 0
+    assert "placed at 31.200000, 121.400000" in capsys.readouterr().out
