@@ -17,7 +17,11 @@ class Contact(Base):
     """One contact attempt with a debtor on any channel; frequency rules count these."""
 
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_debtor_time", "debtor_id", "occurred_at"),)
+    # Covers the eligibility history query, so it never reads the table itself.
+    __table_args__ = (
+        Index("ix_contacts_debtor_time", "debtor_id", "occurred_at"),
+        Index("ix_contacts_debtor_time_cov", "debtor_id", "occurred_at", "channel", "contacted"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id"))

@@ -22,7 +22,7 @@ class Round(Base):
     # The rule set the stops were checked against, so a plan can be re-checked and audited later.
     rule_profile: Mapped[str] = mapped_column(String(16))
     ruleset_version: Mapped[str] = mapped_column(String(32))
-    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    ruleset_hash: Mapped[str] = mapped_column(String(80))  # "sha256:" + 64 hex digits
     shift_start: Mapped[datetime | None]
     shift_end: Mapped[datetime | None]
     break_start: Mapped[datetime | None]

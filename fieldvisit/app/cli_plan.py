@@ -1,0 +1,113 @@
+"""``fieldvisit plan --crew CREW_ID --date D``: plan a crew's day and save it as a draft round.
+
+Uses the same planning service as the Plan screen. Without ``--user`` the crew's first member
+plans, as a collector would for their own crew.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.i18n import render, translate
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    from fieldvisit.app.cli import parse_date
+
+    plan = commands.add_parser(
+        "plan", help="plan a crew's day, save a draft round", parents=[common]
+    )
+    plan.add_argument("--crew", type=int, required=True, metavar="CREW_ID")
+    plan.add_argument("--date", type=parse_date, required=True, metavar="YYYY-MM-DD")
+    plan.add_argument("--user", default=None, metavar="USERNAME", help="plan as this user")
+    plan.add_argument("--seconds", type=float, default=5.0, help="search time (default 5)")
+    plan.add_argument("--seed", type=int, default=0)
+    plan.set_defaults(handler=plan_day)
+
+
+def plan_day(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import open_audit
+    from fieldvisit.domain.clock import system_clock
+    from fieldvisit.routing.budget import Budget
+    from fieldvisit.routing.planner import solve
+    from fieldvisit.services.eligibility import EligibilityService
+    from fieldvisit.services.planning import DayRequest, PlanningService
+    from fieldvisit.services.rounds import RoundService
+    from fieldvisit.services.users import UserDirectory
+
+    url = db_url(args)
+    database = open_database(url)
+    rounds = RoundService(database.session_factory, open_audit(url, system_clock), system_clock)
+    actor = _actor(UserDirectory(database.session_factory), rounds, args)
+    planning = PlanningService(
+        database.session_factory, EligibilityService(database.session_factory), solve
+    )
+    plan = planning.optimise(
+        actor, DayRequest(args.crew, args.date), Budget(seconds=args.seconds, seed=args.seed)
+    )
+    current = rounds.current_version(args.crew, args.date)
+    saved = rounds.save_draft(actor, plan, current)
+    _print_plan(args, plan, saved)
+    database.dispose()
+    return 0
+
+
+def _actor(users: Any, rounds: Any, args: argparse.Namespace) -> Any:
+    from fieldvisit.domain.errors import NotFoundError
+
+    if args.user is None:
+        members = sorted(rounds.crew_members(args.crew))
+        if not members:
+            raise NotFoundError("round.error.no_crew", crew=args.crew)
+        return users.actor(members[0])
+    for user in users.active_users():
+        if user.username == args.user:
+            return users.actor(user.id)
+    raise NotFoundError("eligibility.error.no_user", user=args.user)
+
+
+def _print_plan(args: argparse.Namespace, plan: Any, saved: Any) -> None:
+    lang = args.lang
+    print(
+        translate(
+            "cli.plan.summary",
+            lang,
+            crew=args.crew,
+            date=args.date.isoformat(),
+            round=saved.round_id,
+            version=saved.version,
+            scheduled=len(plan.stops),
+            unscheduled=len(plan.left_out),
+            minutes=plan.travel_seconds // 60,
+        )
+    )
+    if saved.approval_withdrawn:
+        print(translate("cli.plan.withdrawn", lang))
+    for seq, stop in enumerate(plan.stops, start=1):
+        status = translate(f"status.{stop.status.value}", lang)
+        rules = ", ".join(r.rule for r in stop.reasons)
+        print(
+            translate(
+                "cli.plan.stop",
+                lang,
+                seq=seq,
+                start=f"{stop.start:%H:%M}",
+                end=f"{stop.end:%H:%M}",
+                case=stop.case_number,
+                status=f"{status} {rules}".strip(),
+            )
+        )
+    for left in plan.left_out:
+        reasons = [
+            f"{r.rule} {render(r.message, lang)}"
+            for r in left.reasons
+            if r.severity.value == "block"
+        ]
+        reasons += [translate(code, lang) for code in left.route_codes]
+        print(
+            translate(
+                "cli.plan.left_out", lang, case=left.case_number, reasons="; ".join(reasons) or "-"
+            )
+        )
