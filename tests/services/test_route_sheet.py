@@ -1,0 +1,114 @@
+"""The route sheet of a saved round on the demo: masked data, approver, windows, the CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from fieldvisit.app.cli import main
+from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import FixedClock
+from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError
+from fieldvisit.routing.budget import Budget
+from fieldvisit.routing.planner import solve
+from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.eligibility import EligibilityService
+from fieldvisit.services.planning import DayRequest, PlanningService
+from fieldvisit.services.rounds import RoundService
+from fieldvisit.services.route_sheet import RouteSheetService
+from fieldvisit.services.users import UserDirectory
+from fieldvisit.storage import models as m
+from fieldvisit.storage.database import Database
+
+DAY = date(2026, 12, 2)
+CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
+
+
+def _approved_round(db: Database) -> tuple[int, Actor, Actor, Actor]:
+    """Crew 1's round for DAY, saved by a member and approved by the team's manager."""
+    users = UserDirectory(db.session_factory)
+    with db.session_factory() as s:
+        crew = s.scalars(select(m.Crew).order_by(m.Crew.id)).first()
+        assert crew is not None
+        manager = s.scalar(
+            select(m.User.id).where(m.User.role == "manager", m.User.team_id == crew.team_id)
+        )
+        other = s.scalar(
+            select(m.User.id).where(m.User.role == "collector", m.User.team_id == crew.team_id)
+            .where(m.User.id.not_in([cm.user_id for cm in crew.members]))
+        )  # fmt: skip
+        assert manager is not None
+        assert other is not None
+        member, crew_id = crew.members[0].user_id, crew.id
+    eligibility = EligibilityService(db.session_factory)
+    planning = PlanningService(db.session_factory, eligibility, solve)
+    rounds = RoundService(db.session_factory, AuditLog(b"k" * 32, CLOCK), CLOCK)
+    collector = users.actor(member)
+    plan = planning.optimise(collector, DayRequest(crew_id, DAY), Budget(iterations=300))
+    saved = rounds.save_draft(collector, plan, None)
+    rounds.submit(collector, saved.round_id)
+    rounds.approve(users.actor(manager), saved.round_id, "例外已核实")
+    return crew_id, collector, users.actor(manager), users.actor(other)
+
+
+def _service(db: Database) -> RouteSheetService:
+    return RouteSheetService(db.session_factory, EligibilityService(db.session_factory), CLOCK)
+
+
+def test_the_sheet_masks_debtors_and_names_the_approver(demo_db: Database) -> None:
+    crew_id, collector, manager, _ = _approved_round(demo_db)
+    sheets = _service(demo_db)
+    doc = sheets.document(collector, crew_id, DAY)
+    assert doc.approver == manager.display_name
+    assert doc.approval_reason == "例外已核实"
+    assert doc.stops
+    assert all(stop.windows for stop in doc.stops)
+    with demo_db.session_factory() as s:
+        first = s.scalars(
+            select(m.Case).where(m.Case.case_number == doc.stops[0].case_number)
+        ).one()
+        name, street = first.debtor.name, first.debtor.addresses[0].text
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(sheets.print_route(collector, crew_id, DAY, "zh"))).pages
+    )
+    masked = name[:1] + "*" * (len(name) - 1)
+    assert f"{doc.stops[0].case_number} {masked}" in text  # the positive control
+    assert name not in text
+    assert "****" in doc.stops[0].address
+    assert street not in text
+    assert "外访路线单" in text
+    assert manager.display_name in text
+
+
+def test_only_the_crew_and_its_managers_print_it(demo_db: Database) -> None:
+    crew_id, _, manager, other = _approved_round(demo_db)
+    sheets = _service(demo_db)
+    assert sheets.document(manager, crew_id, DAY).stops
+    with pytest.raises(PermissionDeniedError):
+        sheets.document(other, crew_id, DAY)
+    with pytest.raises(NotFoundError, match="no_round"):
+        sheets.document(manager, crew_id, date(2026, 12, 9))
+
+
+def test_print_route_from_the_command_line(
+    demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crew_id, collector, _, _ = _approved_round(demo_db)
+    with demo_db.session_factory() as s:
+        username = s.get_one(m.User, collector.user_id).username
+    monkeypatch.setenv("FIELDVISIT_PASSWORD", "demo1234")
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    url = demo_db.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "route.pdf"
+    code = main(["print", "route", "--crew", str(crew_id), "--date", DAY.isoformat(),
+                 "--out", str(out), "--user", username, "--db", url, "--lang", "zh"])  # fmt: skip
+    assert code == 0
+    first = PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+    assert "外访路线单 · " in first
+    assert DAY.isoformat() in first
