@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +32,21 @@ def _pg_admin_url() -> str:
             pytest.fail(reason + f", and {REQUIRE_PG_ENV} is set")
         pytest.skip(reason)
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_in_the_main_thread() -> Iterator[None]:
+    # As the app does (fieldvisit/ui/gc_guard.py): a collection triggered in a worker thread may
+    # destroy Qt objects left by earlier tests outside the GUI thread, which crashes Qt.
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture

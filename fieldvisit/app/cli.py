@@ -15,12 +15,21 @@ from collections.abc import Sequence
 from datetime import date
 
 from fieldvisit import __version__
-from fieldvisit.domain.errors import FieldVisitError, ValidationError
+from fieldvisit.domain.errors import FieldVisitError, NotFoundError, ValidationError
 from fieldvisit.i18n import LANGUAGES, render, system_language, translate
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "fieldvisit.app.cli_check",
     "fieldvisit.app.cli_db",
     "fieldvisit.app.cli_demo",
+    "fieldvisit.app.cli_import",
+    "fieldvisit.app.cli_geocode",
+    "fieldvisit.app.cli_audit",
+    "fieldvisit.app.cli_print",
+    "fieldvisit.app.cli_users",
+    "fieldvisit.app.cli_safety",
+    "fieldvisit.app.cli_solve",
+    "fieldvisit.app.cli_plan",
 )
 
 
@@ -67,7 +76,8 @@ def parse_date(value: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    args.lang = getattr(args, "lang", None) or system_language()
+    args.requested_lang = getattr(args, "lang", None)  # None: the saved or system language
+    args.lang = args.requested_lang or system_language()
     handler = getattr(args, "handler", None)
     if handler is None:
         from fieldvisit.app.runtime import run_window
@@ -77,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except FieldVisitError as exc:
         print(render(exc.message, args.lang), file=sys.stderr)
-        return 2 if isinstance(exc, ValidationError) else 1
+        return 2 if isinstance(exc, ValidationError | NotFoundError) else 1
 
 
 if __name__ == "__main__":

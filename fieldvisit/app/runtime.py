@@ -29,4 +29,4 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
 def run_window(args: argparse.Namespace) -> int:
     from fieldvisit.app.gui import run
 
-    return run(db_url(args), args.lang)
+    return run(db_url(args), args.requested_lang)

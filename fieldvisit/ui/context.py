@@ -1,0 +1,50 @@
+"""What every screen receives: the services, the signed-in actor, language, worker and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import Clock
+from fieldvisit.services.case_detail import CaseDetails
+from fieldvisit.services.cases import CaseQueries
+from fieldvisit.services.importing_service import ImportService
+from fieldvisit.services.policy import PolicyEditor
+from fieldvisit.services.records import RecordsService
+from fieldvisit.services.reports import ReportsService
+from fieldvisit.services.safety_board import SafetyBoard
+from fieldvisit.services.safety_response import SafetyResponse
+from fieldvisit.services.users import UserDirectory
+from fieldvisit.ui.app_settings import AppSettings
+from fieldvisit.ui.errors import ErrorReporter
+from fieldvisit.ui.plan_workflow import PlanServices
+from fieldvisit.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases the UI calls, built once at start-up (``fieldvisit.app.gui``)."""
+
+    cases: CaseQueries
+    case_details: CaseDetails
+    users: UserDirectory
+    records: RecordsService
+    reports: ReportsService
+    policy: PolicyEditor
+    safety_board: SafetyBoard
+    safety_response: SafetyResponse
+    imports: ImportService
+    plan: PlanServices
+    clock: Clock
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    services: Services
+    actor: Actor
+    lang: str  # the language at creation; later changes arrive through ``retranslate``
+    tasks: TaskRunner
+    errors: ErrorReporter
+    settings: AppSettings
+    show_status: Callable[[str], None]
