@@ -34,19 +34,19 @@ def _pg_admin_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collect_garbage_in_the_main_thread() -> Iterator[None]:
-    # As the app does (fieldvisit/ui/gc_guard.py): a collection triggered in a worker thread may
-    # destroy Qt objects left by earlier tests outside the GUI thread, which crashes Qt.
-    gc.disable()
-    yield
-    gc.enable()
-
-
 @pytest.fixture(autouse=True)
-def _collect_after_each_test() -> Iterator[None]:
-    yield
-    gc.collect()
+def _qt_garbage_dies_in_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As the app does (fieldvisit/ui/gc_guard.py): during a Qt test no collection may start on a
+    worker thread, where it could destroy widgets; the main thread collects afterwards."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture
