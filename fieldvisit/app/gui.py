@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Collection, Sequence
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fieldvisit.app.audit_paths import anchor_daily, open_audit
-from fieldvisit.app.config import settings_path
+from fieldvisit.app.config import data_dir, settings_path
 from fieldvisit.app.runtime import open_database
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock, system_clock
@@ -23,21 +24,26 @@ from fieldvisit.services.auth import AuthService
 from fieldvisit.services.case_detail import CaseDetails
 from fieldvisit.services.cases import CaseQueries
 from fieldvisit.services.eligibility import EligibilityService
+from fieldvisit.services.field_client import FieldClient
+from fieldvisit.services.field_queue import LocalQueue
+from fieldvisit.services.field_today import FieldToday
 from fieldvisit.services.importing_service import ImportService
 from fieldvisit.services.planning import PlanningService
 from fieldvisit.services.policy import PolicyEditor
 from fieldvisit.services.records import RecordsService
 from fieldvisit.services.reports import ReportsService
+from fieldvisit.services.risk_register import RiskRegister
 from fieldvisit.services.rounds import RoundService
 from fieldvisit.services.route_sheet import RouteSheetService
 from fieldvisit.services.safety_board import SafetyBoard
 from fieldvisit.services.safety_response import SafetyResponse
+from fieldvisit.services.safety_status import SafetyStatus
 from fieldvisit.services.safety_store import SafetyDeps
 from fieldvisit.services.safety_watch import SafetyWatcher
 from fieldvisit.services.users import UserDirectory
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.context import Services
+from fieldvisit.ui.context import FieldServices, Services
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.gc_guard import GuiThreadCollector
 from fieldvisit.ui.language import QtTranslations, choose_language
@@ -49,8 +55,15 @@ from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
 
 
-def build_services(database: Database, audit: AuditLog, clock: Clock = system_clock) -> Services:
-    """Every service the UI uses, each given exactly what it needs."""
+def build_services(
+    database: Database, audit: AuditLog, clock: Clock = system_clock, outbox: Path | None = None
+) -> Services:
+    """Every service the UI uses, each given exactly what it needs.
+
+    ``outbox`` is the local file where check-ins and check-outs wait while the database cannot be
+    reached (default: in the user's data folder).
+    """
+    outbox = outbox or data_dir() / "safety-outbox.jsonl"
     factory = database.session_factory
     eligibility = EligibilityService(factory)
     safety = SafetyDeps(factory, audit, clock)
@@ -73,6 +86,12 @@ def build_services(database: Database, audit: AuditLog, clock: Clock = system_cl
             RoundService(factory, audit, clock),
             eligibility,
             RouteSheetService(factory, eligibility, clock),
+        ),
+        field=FieldServices(
+            FieldToday(safety),
+            FieldClient(safety, LocalQueue(outbox)),
+            SafetyStatus(safety),
+            RiskRegister(safety),
         ),
         clock=clock,
     )

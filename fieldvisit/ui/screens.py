@@ -126,6 +126,12 @@ def _approvals(context: ScreenContext) -> QWidget:
     )
 
 
+def _today(context: ScreenContext) -> QWidget:
+    from fieldvisit.ui.today_screen import TodayScreen
+
+    return TodayScreen(context)
+
+
 def _imports(context: ScreenContext) -> QWidget:
     from fieldvisit.ui.import_screen import ImportScreen
 
@@ -138,6 +144,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "cases", "ui.screen.cases", "cases", _cases, (_P.VIEW_TEAM_CASES, _P.VIEW_ALL_CASES)
     ),
     ScreenSpec("plan", "ui.screen.plan", "plan", _plan, (_P.PLAN_ROUND,)),
+    ScreenSpec("today", "ui.screen.today", "safety", _today, (_P.RECORD_VISIT,)),
     ScreenSpec("approvals", "ui.screen.approvals", "approvals", _approvals, (_P.APPROVE_ROUND,)),
     ScreenSpec("safety", "ui.screen.safety", "safety", _safety, (_P.WATCH_SAFETY,)),
     ScreenSpec("records", "ui.screen.records", "records", _records, (_P.PRINT_RECORDS,)),
