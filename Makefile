@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 wheel: $(STAMP)
 	rm -rf dist build
-	$(BIN)/python -m build --wheel --outdir dist .
+	$(BIN)/python -m pip wheel -qq --no-deps --wheel-dir dist .
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info var
