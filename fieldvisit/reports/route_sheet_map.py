@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
+from fieldvisit.domain.map_scale import nice_distance, scale_label
+
 EARTH_RADIUS_M = 6_371_000.0
 MIN_SPAN_M = 1_500.0  # one stop still gets a readable neighbourhood scale
-NICE_STEPS = (1.0, 2.0, 5.0)
 ROUTE_COLOUR = "#1f6fb2"
 APPROVAL_COLOUR = "#d9822b"
 
@@ -56,18 +57,6 @@ def fit(
     usable_w, usable_h = max(1.0, width - 2 * margin), max(1.0, height - 2 * margin)
     per_unit = max(span_x / usable_w, span_y / usable_h)
     return Projection(lat0, lon0, per_unit, width / 2, height / 2)
-
-
-def nice_distance(limit_m: float) -> float:
-    """The largest 1-2-5 × 10ⁿ metres not above ``limit_m`` (the scale bar's length)."""
-    if limit_m <= 0:
-        return 0.0
-    power = 10.0 ** math.floor(math.log10(limit_m))
-    return max(step * power for step in NICE_STEPS if step * power <= limit_m)
-
-
-def scale_label(metres: float) -> str:
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
 @dataclass(frozen=True)

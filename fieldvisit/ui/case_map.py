@@ -10,10 +10,12 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from fieldvisit.domain.map_scale import nice_distance, scale_label
+from fieldvisit.ui.map_painting import draw_grid
+
 EARTH_RADIUS_M = 6_371_000.0
 MIN_SPAN_M = 1_500.0  # a single address still gets a readable neighbourhood scale
 MARGIN = 36.0
-NICE_STEPS = (1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -22,18 +24,6 @@ class MapPoint:
     lon: float
     label: str
     primary: bool
-
-
-def nice_distance(limit_m: float) -> float:
-    """The largest 1-2-5 × 10ⁿ metres not above ``limit_m`` (the scale bar's length)."""
-    if limit_m <= 0:
-        return 0.0
-    power = 10.0 ** math.floor(math.log10(limit_m))
-    return max(step * power for step in NICE_STEPS if step * power <= limit_m)
-
-
-def scale_label(metres: float) -> str:
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
 class CaseMap(QWidget):
@@ -73,7 +63,9 @@ class CaseMap(QWidget):
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._empty_text)
             return
         metres_per_px, project = self._projection(area)
-        self._draw_grid(painter, area, palette)
+        grid = QColor(palette.color(QPalette.ColorRole.Mid))
+        grid.setAlpha(60)
+        draw_grid(painter, area, grid, 40.0)
         self._draw_points(painter, project, palette)
         self._draw_scale(painter, area, metres_per_px, palette)
 
@@ -98,20 +90,6 @@ class CaseMap(QWidget):
             return QPointF(centre.x() + x / metres_per_px, centre.y() - y / metres_per_px)
 
         return metres_per_px, project
-
-    def _draw_grid(self, painter: QPainter, area: QRectF, palette: QPalette) -> None:
-        grid = QColor(palette.color(QPalette.ColorRole.Mid))
-        grid.setAlpha(60)
-        painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine))
-        step = 40.0
-        x = area.left() + step
-        while x < area.right():
-            painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
-            x += step
-        y = area.top() + step
-        while y < area.bottom():
-            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            y += step
 
     def _draw_points(
         self, painter: QPainter, project: Callable[[MapPoint], QPointF], palette: QPalette

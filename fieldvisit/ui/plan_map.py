@@ -9,15 +9,15 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from fieldvisit.domain.map_scale import nice_distance, scale_label
 from fieldvisit.reports.route_sheet_map import (
     APPROVAL_COLOUR,
     ROUTE_COLOUR,
     MapStop,
     Projection,
     fit,
-    nice_distance,
-    scale_label,
 )
+from fieldvisit.ui.map_painting import draw_grid
 from fieldvisit.ui.plan_tiles import TileLayer
 
 MARGIN = 40.0
@@ -95,7 +95,7 @@ class PlanMap(QWidget):
             painter.translate(1, 1)
             self.tiles.draw(painter, projection, area.width(), area.height())
             painter.restore()
-        self._draw_grid(painter, area)
+        draw_grid(painter, area, QColor(160, 170, 180, 60), 48.0)
         self._draw_area(painter, projection)
         self._draw_route(painter, projection)
         self._draw_scale(painter, area, projection.metres_per_unit)
@@ -103,18 +103,6 @@ class PlanMap(QWidget):
     def _at(self, projection: Projection, lat: float, lon: float) -> QPointF:
         x, y = projection.project(lat, lon)
         return QPointF(x + 1, y + 1)
-
-    def _draw_grid(self, painter: QPainter, area: QRectF) -> None:
-        painter.setPen(QPen(QColor(160, 170, 180, 60), 1, Qt.PenStyle.DotLine))
-        step = 48.0
-        x = area.left() + step
-        while x < area.right():
-            painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
-            x += step
-        y = area.top() + step
-        while y < area.bottom():
-            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            y += step
 
     def _draw_area(self, painter: QPainter, projection: Projection) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
