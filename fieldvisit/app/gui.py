@@ -74,6 +74,7 @@ def build_services(
     return Services(
         cases=CaseQueries(factory, eligibility=eligible),
         case_details=CaseDetails(factory, clock),
+        eligibility=eligibility,
         users=UserDirectory(factory),
         records=RecordsService(factory, clock),
         reports=ReportsService(factory, clock),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.i18n import translate
 from fieldvisit.services.case_detail import AvailabilityView, CaseDetail, RiskNoteView
+from fieldvisit.ui.case_eligibility_view import CaseEligibilityView
 from fieldvisit.ui.case_map import CaseMap, MapPoint
 from fieldvisit.ui.icons import icon
 
@@ -83,6 +84,7 @@ class CaseDetailPane(QWidget):
         self.contacts = _table(self)
         self.promises = _table(self)
         self.payments = _table(self)
+        self.eligibility = CaseEligibilityView(lang, self)
         self._build()
         self.retranslate(lang)
 
@@ -110,7 +112,7 @@ class CaseDetailPane(QWidget):
         scroller.setWidget(overview)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
-        for page in (scroller, self.availability, self.contacts, money):
+        for page in (scroller, self.availability, self.contacts, money, self.eligibility):
             self.tabs.addTab(page, "")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
@@ -132,11 +134,12 @@ class CaseDetailPane(QWidget):
         t = self._t
         for name, label in self.labels.items():
             label.setText(t(f"ui.detail.{name}"))
-        for index, key in enumerate(("overview", "availability", "contacts", "money")):
+        for index, key in enumerate(("overview", "availability", "contacts", "money", "rules")):
             self.tabs.setTabText(index, t(f"ui.detail.tab.{key}"))
         self.reveal_button.setText(t("ui.detail.reveal"))
         self.reveal_button.setToolTip(t("ui.detail.reveal_hint"))
         self.map.set_empty_text(t("ui.detail.no_location"))
+        self.eligibility.retranslate(lang)
         self._render()
 
     def _t(self, key: str, **params: object) -> str:
@@ -153,6 +156,7 @@ class CaseDetailPane(QWidget):
             for table in self._tables():
                 table.setRowCount(0)
             self.map.set_points([])
+            self.eligibility.show_result(None, None)
             return
         self.title.setText(f"{detail.case_number}  {detail.debtor_name}")
         self.masked_badge.setText(

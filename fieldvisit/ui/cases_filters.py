@@ -102,6 +102,13 @@ class CaseFilterBar(QWidget):
         self._options = options
         self._fill_teams()
 
+    def eligibility_day(self) -> date | None:
+        """The date of the "visitable on" filter, when it is switched on."""
+        if not self.eligible.isChecked():
+            return None
+        day = self.eligible_date.date()
+        return date(day.year(), day.month(), day.day())
+
     def query(self, sort: SortKey, descending: bool) -> CaseQuery:
         location = self.location.currentData()
         day = self.eligible_date.date()

@@ -21,6 +21,7 @@ from fieldvisit.domain.masking import sees_full_personal_data
 from fieldvisit.i18n import translate
 from fieldvisit.services.case_detail import CaseDetail
 from fieldvisit.services.cases import CaseQuery, CaseRow, FilterOptions, SortKey
+from fieldvisit.services.eligibility_model import CaseEligibility
 from fieldvisit.ui.case_detail_view import CaseDetailPane
 from fieldvisit.ui.cases_filters import CaseFilterBar
 from fieldvisit.ui.cases_model import PAGE_SIZE, CaseTableModel
@@ -210,6 +211,18 @@ class CasesScreen(QWidget):
         self._detail_task = None
         self.detail.show_detail(detail)
         self.detail_shown.emit(detail.case_id)
+        self._load_eligibility(detail.case_id)
+
+    def _load_eligibility(self, case_id: int) -> None:
+        """The verdict for the date chosen in the filters (else today), shown in the rules tab."""
+        eligibility, actor = self._ctx.services.eligibility, self._ctx.actor
+        day = self.filters.eligibility_day() or self._ctx.services.clock().date()
+
+        def shown(result: CaseEligibility) -> None:
+            if self._selected_id == case_id:
+                self.detail.eligibility.show_result(result, day)
+
+        self._ctx.tasks.submit(lambda _p: eligibility.for_case(actor, case_id, day), shown)
 
     def _ask_purpose_dialog(self) -> str | None:
         items = [translate(f"ui.purpose.{p}", self._lang) for p in PURPOSES]

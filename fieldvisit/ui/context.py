@@ -9,6 +9,7 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock
 from fieldvisit.services.case_detail import CaseDetails
 from fieldvisit.services.cases import CaseQueries
+from fieldvisit.services.eligibility import EligibilityService
 from fieldvisit.services.field_client import FieldClient
 from fieldvisit.services.field_today import FieldToday
 from fieldvisit.services.importing_service import ImportService
@@ -42,6 +43,7 @@ class Services:
 
     cases: CaseQueries
     case_details: CaseDetails
+    eligibility: EligibilityService
     users: UserDirectory
     records: RecordsService
     reports: ReportsService

@@ -201,3 +201,21 @@ def test_eligible_on_a_date_asks_the_compliance_engine(
     assert 0 < screen.model.rowCount() < 400
     states = set(_texts(screen, SortKey.STATE, drain))
     assert "破产" not in states  # a blocked state is never eligible
+
+
+def test_the_rules_tab_explains_the_selected_case_for_the_chosen_date(
+    screen_for: ScreenFor, drain: Callable[[], None]
+) -> None:
+    screen = screen_for(Role.MANAGER)
+    rows = screen.model.rowCount()
+    states = [screen.model.index(r, 2).data() for r in range(min(rows, 100))]
+    row = next(r for r, state in enumerate(states) if state != "正常")
+    screen.table.selectRow(row)
+    drain()
+    view = screen.detail.eligibility
+    assert "2026-12-01" in view.summary.text()
+    assert "禁止" in view.summary.text() or "需审批" in view.summary.text()
+    rules = [view.reasons.item(r, 0).text() for r in range(view.reasons.rowCount())]
+    assert any(rule.startswith("CN.state.") for rule in rules)
+    sources = [view.reasons.item(r, 3).text() for r in range(view.reasons.rowCount())]
+    assert all(sources)
