@@ -21,7 +21,9 @@ from sqlalchemy import insert
 
 from fieldvisit.app.gui import build_services
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.enums import CaseState, Role
+from fieldvisit.services.audit import AuditLog
 from fieldvisit.services.cases import SortKey
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
@@ -160,7 +162,9 @@ def measure(db: Database, folder: Path) -> dict[str, tuple[float, float]]:
     errors = ErrorReporter("zh", show_dialogs=False)
     tasks = TaskRunner(errors.report)
     context = ScreenContext(
-        build_services(db),
+        build_services(
+            db, AuditLog(b"benchmark" * 4, system_clock), system_clock, folder / "outbox.jsonl"
+        ),
         Actor(1, Role.COMPLIANCE),
         "zh",
         tasks,
