@@ -27,8 +27,8 @@ from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.travel import Point, TravelParams, matrix
 from fieldvisit.services.solve_checks import Checked, check_visits, instant, seconds_after
-from fieldvisit.services.solve_input import Point as SpecPoint
-from fieldvisit.services.solve_input import SolveProblem
+from fieldvisit.services.solve_model import Point as SpecPoint
+from fieldvisit.services.solve_model import SolveProblem
 from fieldvisit.services.solve_output import write_solution
 
 Planner = Callable[[rm.Problem, Budget], rm.Plan]

@@ -16,7 +16,7 @@ from fieldvisit.domain.compliance import (
     evaluate,
 )
 from fieldvisit.domain.enums import CaseState, Channel, Place
-from fieldvisit.services.solve_input import SolveProblem, VisitSpec
+from fieldvisit.services.solve_model import SolveProblem, VisitSpec
 
 Histories = dict[str, tuple[Contact, ...]]
 

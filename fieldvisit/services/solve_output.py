@@ -10,7 +10,7 @@ from fieldvisit.domain.enums import Severity
 from fieldvisit.i18n import render, translate
 from fieldvisit.routing import model as rm
 from fieldvisit.services.solve_checks import Checked, instant
-from fieldvisit.services.solve_input import SolveProblem
+from fieldvisit.services.solve_model import SolveProblem
 
 
 def write_solution(
