@@ -86,6 +86,9 @@ class AuditLog:
         after: Any = None,
     ) -> AuditEntry:
         event = AuditEvent(self._clock(), actor_id, action, entity_type, entity_id, before, after)
+        return self._append(session, event)
+
+    def _append(self, session: Session, event: AuditEvent) -> AuditEntry:
         return self.record_many(session, [event])[0]
 
     def record_many(self, session: Session, events: Sequence[AuditEvent]) -> list[AuditEntry]:
@@ -141,18 +144,7 @@ class DeferredAuditLog(AuditLog):
         super().__init__(key, clock)
         self.pending: list[AuditEvent] = []
 
-    def record(
-        self,
-        session: Session,
-        *,
-        actor_id: int | None,
-        action: str,
-        entity_type: str,
-        entity_id: object = None,
-        before: Any = None,
-        after: Any = None,
-    ) -> AuditEntry:
-        event = AuditEvent(self._clock(), actor_id, action, entity_type, entity_id, before, after)
+    def _append(self, session: Session, event: AuditEvent) -> AuditEntry:
         self.pending.append(event)
         # Not in the chain yet: a placeholder the caller must not store.
         return self._entry(0, GENESIS_HASH, event)
