@@ -8,6 +8,7 @@ approved round (before it starts) withdraws the approval and says so.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -63,46 +64,71 @@ class RoundService:
         """Store ``plan`` as the crew's round for its date (all stops replaced, in one go)."""
         require(actor, Permission.PLAN_ROUND)
         with self._session_factory.begin() as s:
-            crew = load_crew(s, plan.crew_id)
-            require_team(actor, crew.team_id)
-            existing = s.scalar(
-                select(m.Round).where(
-                    m.Round.crew_id == plan.crew_id, m.Round.plan_date == plan.plan_date
-                )
+            return self._save(s, actor, plan, expected_version, team_plan_id=None)
+
+    def save_team(
+        self,
+        actor: Actor,
+        plans: Sequence[tuple[RoundPlan, int | None]],
+        team_plan_id: str,
+    ) -> list[SavedRound]:
+        """Store several crews' rounds planned together: all of them, or none on any error."""
+        require(actor, Permission.PLAN_ROUND)
+        with self._session_factory.begin() as s:
+            return [
+                self._save(s, actor, plan, version, team_plan_id=team_plan_id)
+                for plan, version in plans
+            ]
+
+    def _save(
+        self,
+        s: Session,
+        actor: Actor,
+        plan: RoundPlan,
+        expected_version: int | None,
+        team_plan_id: str | None,
+    ) -> SavedRound:
+        crew = load_crew(s, plan.crew_id)
+        require_team(actor, crew.team_id)
+        existing = s.scalar(
+            select(m.Round).where(
+                m.Round.crew_id == plan.crew_id, m.Round.plan_date == plan.plan_date
             )
-            if existing is not None and existing.version != expected_version:
-                raise ConflictError("round.error.stale", version=existing.version)
-            outcome = lifecycle.edit(RoundStatus(existing.status)) if existing else None
-            saved = existing or m.Round(
-                crew_id=plan.crew_id,
-                plan_date=plan.plan_date,
-                created_by=actor.user_id,
-                created_at=self._clock(),
-            )
-            before = _snapshot(saved) if existing else None
-            if existing is not None:
-                # Old stops go first: the new ones reuse their sequence numbers.
-                existing.stops.clear()
-                s.flush()
-            _fill(saved, plan, self._clock())
-            saved.status = RoundStatus.DRAFT
-            if existing is not None:
-                flag_modified(saved, "updated_at")  # every save is a new version, even unchanged
-            s.add(saved)
+        )
+        if existing is not None and existing.version != expected_version:
+            raise ConflictError("round.error.stale", version=existing.version)
+        outcome = lifecycle.edit(RoundStatus(existing.status)) if existing else None
+        saved = existing or m.Round(
+            crew_id=plan.crew_id,
+            plan_date=plan.plan_date,
+            created_by=actor.user_id,
+            created_at=self._clock(),
+        )
+        before = _snapshot(saved) if existing else None
+        if existing is not None:
+            # Old stops go first: the new ones reuse their sequence numbers.
+            existing.stops.clear()
             s.flush()
-            withdrawn = bool(outcome and outcome.withdraws_approval)
-            if withdrawn:
-                self._decide(s, actor, saved, ApprovalDecision.WITHDRAWN, "round.edited")
-            self._audit.record(
-                s,
-                actor_id=actor.user_id,
-                action="round.saved",
-                entity_type="round",
-                entity_id=saved.id,
-                before=before,
-                after=_snapshot(saved),
-            )
-            return SavedRound(saved.id, saved.version, RoundStatus.DRAFT, withdrawn)
+        _fill(saved, plan, self._clock())
+        saved.status = RoundStatus.DRAFT
+        saved.team_plan_id = team_plan_id
+        if existing is not None:
+            flag_modified(saved, "updated_at")  # every save is a new version, even unchanged
+        s.add(saved)
+        s.flush()
+        withdrawn = bool(outcome and outcome.withdraws_approval)
+        if withdrawn:
+            self._decide(s, actor, saved, ApprovalDecision.WITHDRAWN, "round.edited")
+        self._audit.record(
+            s,
+            actor_id=actor.user_id,
+            action="round.saved",
+            entity_type="round",
+            entity_id=saved.id,
+            before=before,
+            after=_snapshot(saved),
+        )
+        return SavedRound(saved.id, saved.version, RoundStatus.DRAFT, withdrawn)
 
     def submit(self, actor: Actor, round_id: int) -> SavedRound:
         require(actor, Permission.PLAN_ROUND)
