@@ -6,12 +6,12 @@ from collections.abc import Iterable
 
 from fieldvisit.routing.engine import Warm
 from fieldvisit.routing.model import Problem, Route, Visit
-from fieldvisit.routing.schedule import best_insertion, schedule_route
+from fieldvisit.routing.schedule import best_insertion, legal_route
 
 Orders = dict[str, list[str]]
 
 
-def _rank(visit: Visit) -> tuple[int, int, int]:
+def rank(visit: Visit) -> tuple[int, int, int]:
     # Required first, then heavier; among equals the tighter total window first (harder to place).
     slack = sum(w.end - w.start for w in visit.windows)
     return (0 if visit.required else 1, -visit.weight, slack)
@@ -21,7 +21,7 @@ def insert_greedily(problem: Problem, orders: Orders, candidates: Iterable[Visit
     """Insert each candidate (required, then heaviest first) where it adds the least travel."""
     result = {c.id: list(orders.get(c.id, [])) for c in problem.crews}
     by_id = {v.id: v for v in problem.visits}
-    for visit in sorted(candidates, key=_rank):
+    for visit in sorted(candidates, key=rank):
         best: tuple[int, int, str] | None = None
         for crew in problem.crews:
             if not problem.may_serve(crew, visit):
@@ -36,20 +36,22 @@ def insert_greedily(problem: Problem, orders: Orders, candidates: Iterable[Visit
 
 
 def timed_routes(problem: Problem, orders: Orders) -> dict[str, Route]:
-    """Schedule every crew's order, dropping the lightest visits of an order that cannot be timed.
+    """Schedule every crew's order, dropping the lightest visits of an order that is not legal.
 
-    The engine's orders are normally feasible as they are; dropping is a safety net for matrices
-    that break the triangle inequality (a break stop's detour then differs from the direct drive).
+    The engine's orders are normally feasible as they are. Dropping is a safety net for matrices
+    that break the triangle inequality (a break stop's detour then differs from the direct drive)
+    and for a search that ended on an infeasible best solution (many optional visits and no warm
+    start: a crew over its maximum of visits); the leftovers are inserted again legally later.
     """
     by_id = {v.id: v for v in problem.visits}
     routes: dict[str, Route] = {}
     for crew in problem.crews:
         order = [by_id[v] for v in orders.get(crew.id, [])]
-        route = schedule_route(problem, crew, order)
+        route = legal_route(problem, crew, order)
         while route is None and order:
             lightest = min(order, key=lambda v: (not v.required, v.weight))
             order.remove(lightest)
-            route = schedule_route(problem, crew, order)
+            route = legal_route(problem, crew, order)
         if route is None:
             raise RuntimeError(f"crew {crew.id} has no legal empty day: check its shift and break")
         routes[crew.id] = route
@@ -103,7 +105,7 @@ def improve_by_swaps(
     by_id = {v.id: v for v in problem.visits}
     orders = {cid: [by_id[s.visit] for s in r.stops] for cid, r in routes.items()}
     done = {v.id for order in orders.values() for v in order}
-    for incoming in sorted((v for v in pool if v.id not in done), key=_rank):
+    for incoming in sorted((v for v in pool if v.id not in done), key=rank):
         swap = _best_swap(problem, orders, incoming)
         if swap is not None:
             crew_id, order = swap

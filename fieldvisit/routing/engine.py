@@ -10,10 +10,19 @@ import numpy as np
 import pyvrp
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
-from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
+from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 
-from fieldvisit.routing.budget import Budget, Cancelled, Progress, SearchStop, history_length
+from fieldvisit.routing.budget import (
+    INITIAL_PENALTY,
+    Budget,
+    Cancelled,
+    Progress,
+    SearchStop,
+    history_length,
+    restart_after,
+)
 from fieldvisit.routing.model import Crew, Problem, Visit
 
 Orders = dict[str, list[str]]  # crew id -> visit ids in route order
@@ -259,7 +268,7 @@ def run(
     progress: Progress | None = None,
     warm: Warm | None = None,
     penalty_cap: float = 100_000.0,
-    restart_after: int = 150_000,
+    restart: int | None = None,
     history: int | None = None,
     give_up: float | None = None,
 ) -> tuple[Orders, bool, int]:
@@ -267,24 +276,46 @@ def run(
     stop = SearchStop(budget, cancelled, progress, give_up)
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(
-            num_iters_no_improvement=restart_after,
+            num_iters_no_improvement=restart_after(budget) if restart is None else restart,
             history_length=history_length(budget) if history is None else history,
         ),
         penalty=PenaltyParams(max_penalty=penalty_cap),
     )
     init = None if warm is None else initial_solution(built, warm)
+    prized = any(client.prize > 0 for client in built.data.clients())
+    start = None if prized else INITIAL_PENALTY  # why: see INITIAL_PENALTY
     with warnings.catch_warnings():
         # Hitting the penalty cap is expected when not every required visit fits; we handle it.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = pyvrp.solve(
-            built.data,
-            stop,
-            seed=budget.seed,
-            collect_stats=False,
-            params=params,
-            initial_solution=init,
-        )
+        result = _solve(built.data, stop, budget.seed, params, init, start)
     return read_orders(built, result.best), result.is_feasible(), stop.iterations
+
+
+def _solve(
+    data: ProblemData,
+    stop: SearchStop,
+    seed: int,
+    params: pyvrp.SolveParams,
+    init: pyvrp.Solution | None,
+    penalty: float | None,
+) -> pyvrp.Result:
+    """``pyvrp.solve`` with a choice of starting penalty; None starts at PyVRP's midpoint."""
+    # The same steps as pyvrp.solve, in the same order, so the random stream is used alike.
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    neighbours = compute_neighbours(data, params.neighbourhood)
+    search = LocalSearch(data, rng, neighbours, PerturbationManager(params.perturbation))
+    for op in params.operators:
+        if op.supports(data):
+            search.add_operator(op(data))
+    start = params.penalty.midpoint_penalties(data)
+    if penalty is not None:
+        start = ([penalty] * data.num_load_dimensions, penalty, penalty)
+    manager = PenaltyManager(start, params.penalty)
+    if init is None:
+        random = pyvrp.Solution.make_random(data, rng)
+        init = search(random, manager.max_cost_evaluator(), exhaustive=True)
+    ils = IteratedLocalSearch(data, manager, search, init, params.ils)
+    return ils.run(stop, collect_stats=False)
 
 
 def read_orders(built: _Built, solution: pyvrp.Solution) -> Orders:

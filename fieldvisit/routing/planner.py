@@ -13,6 +13,7 @@ from fieldvisit.routing.construct import (
     Orders,
     improve_by_swaps,
     insert_greedily,
+    rank,
     timed_routes,
     warm_start,
 )
@@ -20,8 +21,8 @@ from fieldvisit.routing.model import NO_SLOT, Plan, Problem, Route, Unscheduled,
 from fieldvisit.routing.reasons import can_go_alone, reasons_for
 from fieldvisit.routing.schedule import best_insertion
 
-# The Python greedy start costs O(n^3) schedule steps; beyond this many visits PyVRP's own start
-# is as good and much cheaper.
+# The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
+# most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
 
 
@@ -61,9 +62,12 @@ def _search(
         return {}
     started, total = time.perf_counter(), budget
     warm = None
-    if len(candidates) <= WARM_START_LIMIT and not all(v.required for v in candidates):
-        # Priority days are where a short search struggles: start it from a constructed day.
-        warm = warm_start(problem, _constructed(problem, candidates))
+    if not all(v.required for v in candidates):
+        # Priority days are where a short search struggles: start it from a constructed day. The
+        # start must be feasible too: a visit's prize outweighs any penalty, so a search that
+        # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
+        seeds = sorted(candidates, key=rank)[:WARM_START_LIMIT]
+        warm = warm_start(problem, _constructed(problem, seeds))
     hard = any(v.required for v in candidates)
     built = engine.build(problem, candidates, hard_required=hard)
     cap = float(max(100_000, engine.travel_bound(problem)))

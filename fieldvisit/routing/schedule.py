@@ -124,13 +124,18 @@ def _build(
 
 def fits(problem: Problem, crew: Crew, order: Sequence[Visit]) -> bool:
     """Whether ``order`` is a legal route for ``crew`` (timing, permissions and max visits)."""
+    return legal_route(problem, crew, order) is not None
+
+
+def legal_route(problem: Problem, crew: Crew, order: Sequence[Visit]) -> Route | None:
+    """``order`` timed for ``crew``, or None when it breaks a limit or cannot be timed."""
     if crew.max_visits is not None and len(order) > crew.max_visits:
-        return False
+        return None
     if not all(problem.may_serve(crew, v) for v in order):
-        return False
+        return None
     if crew.capacity is not None and sum(v.demand for v in order) > crew.capacity:
-        return False
-    return schedule_route(problem, crew, order) is not None
+        return None
+    return schedule_route(problem, crew, order)
 
 
 def best_insertion(

@@ -15,7 +15,7 @@ from fieldvisit.routing.model import (
     Plan,
     Problem,
 )
-from fieldvisit.routing.planner import PlanCancelledError, solve
+from fieldvisit.routing.planner import WARM_START_LIMIT, PlanCancelledError, solve
 from tests.routing.factories import crew, problem, visit
 from tests.routing.test_routing_exhaustive import random_problem
 
@@ -222,3 +222,19 @@ def test_geodesic_travel_feeds_the_planner() -> None:
     plan = plan_of(day)
     assert plan.travel_seconds % 60 == 0
     assert sorted(plan.scheduled_ids()) == ["v1", "v2"]
+
+
+@pytest.mark.parametrize("count", [WARM_START_LIMIT - 10, WARM_START_LIMIT + 30])
+def test_many_optional_visits_never_put_a_crew_over_its_maximum(count: int) -> None:
+    # A visit's prize outweighs any penalty: without a feasible start the search ended with the
+    # crew over its maximum (past the warm-start limit), and the checker rejected the plan.
+    # Minutes apart, as in a city: the prize of a visit then exceeds the engine's penalty cap.
+    visits = [
+        visit(str(i), i, (0, 40_000), service=300, priority=i % 3) for i in range(1, count + 1)
+    ]
+    positions = [60 * i for i in range(count + 1)]
+    p = problem(visits, [crew(shift=(0, 40_000), max_visits=10)], positions)
+    plan = plan_of(p)
+    assert len(stops(plan, "a")) == 10
+    weights = sorted((p.visit(v).weight for v in stops(plan, "a")), reverse=True)
+    assert weights == sorted((v.weight for v in visits), reverse=True)[:10]  # the heaviest go
