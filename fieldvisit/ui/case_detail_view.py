@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -56,11 +57,22 @@ def _fill(table: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[s
 
 
 class CaseDetailPane(QWidget):
-    """Shows a ``CaseDetail``; asks for the full data through ``reveal_requested`` (logged)."""
+    """Shows a ``CaseDetail``; asks for the full data through ``reveal_requested`` (logged).
+
+    Built ``stepwise``, the pane is made one page per ``build_step`` call, so a screen can spread
+    it over several turns of the event loop; ``finish`` builds whatever is left.
+    """
 
     reveal_requested = Signal(int)  # case id
 
-    def __init__(self, lang: str, can_reveal: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        lang: str,
+        can_reveal: bool,
+        parent: QWidget | None = None,
+        *,
+        stepwise: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._lang = lang
         self._detail: CaseDetail | None = None
@@ -71,24 +83,50 @@ class CaseDetailPane(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.masked_badge = QLabel(self)
-        self.reveal_button = QPushButton(icon("reveal", self.palette().text().color()), "", self)
+        self.reveal_button = QPushButton(self)
         self.reveal_button.setVisible(can_reveal)
         self.reveal_button.clicked.connect(self._on_reveal_button_clicked)
         self.tabs = QTabWidget(self)
+        self._build_header()
+        self._steps: deque[Callable[[], None]] = deque(
+            (
+                self._build_overview,
+                self._build_visits,
+                self._build_money,
+                self._build_rules,
+                self._build_end,
+            )
+        )
+        if not stepwise:
+            self.finish()
+
+    def steps_left(self) -> int:
+        return len(self._steps)
+
+    def build_step(self) -> None:
+        """Build the next part (a tab page, or the last touches); nothing once complete."""
+        if self._steps:
+            self._steps.popleft()()
+
+    def finish(self) -> None:
+        while self._steps:
+            self.build_step()
+
+    def _build_header(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.masked_badge)
+        header.addWidget(self.reveal_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+    def _build_overview(self) -> None:
         self.values = {name: QLabel(self) for name in FIELDS}
         self.labels = {name: QLabel(self) for name in FIELDS}
         self.map = CaseMap(self)
         self.addresses = _table(self)
         self.risks = _table(self)
-        self.availability = _table(self)
-        self.contacts = _table(self)
-        self.promises = _table(self)
-        self.payments = _table(self)
-        self.eligibility = CaseEligibilityView(lang, self)
-        self._build()
-        self.retranslate(lang)
-
-    def _build(self) -> None:
         overview = QWidget(self)
         form = QFormLayout()
         for name in FIELDS:
@@ -103,34 +141,48 @@ class CaseDetailPane(QWidget):
         for table in (self.addresses, self.risks):
             table.setMinimumHeight(110)
             column.addWidget(table, 1)
-        money = QWidget(self)
-        money_column = QVBoxLayout(money)
-        money_column.addWidget(self.promises)
-        money_column.addWidget(self.payments)
         # Scrollable, so the pane (and the window) still fits a small screen.
         scroller = QScrollArea(self)
         scroller.setWidget(overview)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
-        for page in (scroller, self.availability, self.contacts, money, self.eligibility):
-            self.tabs.addTab(page, "")
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.masked_badge)
-        header.addWidget(self.reveal_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(scroller, "")
+
+    def _build_visits(self) -> None:
+        self.availability = _table(self)
+        self.contacts = _table(self)
+        self.tabs.addTab(self.availability, "")
+        self.tabs.addTab(self.contacts, "")
+
+    def _build_money(self) -> None:
+        self.promises = _table(self)
+        self.payments = _table(self)
+        money = QWidget(self)
+        money_column = QVBoxLayout(money)
+        money_column.addWidget(self.promises)
+        money_column.addWidget(self.payments)
+        self.tabs.addTab(money, "")
+
+    def _build_rules(self) -> None:
+        self.eligibility = CaseEligibilityView(self._lang, self)
+        self.tabs.addTab(self.eligibility, "")
+
+    def _build_end(self) -> None:
+        self.reveal_button.setIcon(icon("reveal", self.palette().text().color()))
+        self.retranslate(self._lang)
 
     def detail(self) -> CaseDetail | None:
         return self._detail
 
     def show_detail(self, detail: CaseDetail | None) -> None:
         self._detail = detail
+        self.finish()
         self._render()
 
     def retranslate(self, lang: str) -> None:
         self._lang = lang
+        if self._steps:
+            return  # the last step translates the whole pane
         t = self._t
         for name, label in self.labels.items():
             label.setText(t(f"ui.detail.{name}"))

@@ -88,8 +88,7 @@ class CaseTableModel(QAbstractTableModel):
             return COLUMNS[index.column()].alignment
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None  # the tooltip shows a cut-off text in full
-        row = self.row_data(index.row())
-        return "…" if row is None else COLUMNS[index.column()].text(row, self._lang)
+        return self.text(index.row(), index.column())
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -161,6 +160,11 @@ class CaseTableModel(QAbstractTableModel):
         self._pages.move_to_end(start)
         offset = row - start
         return page[offset] if offset < len(page) else None
+
+    def text(self, row: int, column: int) -> str:
+        """The cell's text; "…" while its page is loading (and the page is requested)."""
+        data = self.row_data(row)
+        return "…" if data is None else COLUMNS[column].text(data, self._lang)
 
     def is_loaded(self, row: int) -> bool:
         return (row - row % PAGE_SIZE) in self._pages

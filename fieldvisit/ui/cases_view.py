@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QInputDialog,
     QLabel,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,10 +33,41 @@ from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.tasks import Progress, Task
 
 PURPOSES = ("visit_preparation", "complaint_handling", "compliance_review")
+FIT_CANDIDATES = 5  # texts per column measured when fitting the columns
+
+
+def _width_estimate(text: str) -> int:
+    """A rough width, only to rank texts: a CJK character (drawn wider) counts three bytes."""
+    return len(text.encode("utf-8"))
+
+
+def _case_table(model: CaseTableModel, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    # Fixed row heights: the view never measures 100k rows.
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    # Fit columns to the rows on screen only: Qt's default reads 1,000 rows (10 pages).
+    table.horizontalHeader().setResizeContentsPrecision(0)
+    table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    # Rows as high as the text needs (the style's default is roomier than a 100k list wants).
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table
 
 
 class CasesScreen(QWidget):
-    """Composes the parts; every database call goes through the context's task runner."""
+    """Composes the parts; every database call goes through the context's task runner.
+
+    Opening must never freeze the window: the constructor builds the table and starts the
+    queries; the filter bar and the detail pane follow in short steps on later turns of the event
+    loop. Reading ``filters`` or ``detail`` before their turn builds them at once.
+    """
 
     results_shown = Signal(int)  # number of matching cases, once their ids are known
     detail_shown = Signal(int)  # case id
@@ -43,66 +78,108 @@ class CasesScreen(QWidget):
         self._lang = context.lang
         self._sort, self._descending = SortKey.CASE_NUMBER, False
         self._total: int | None = None
+        self._options: FilterOptions | None = None
         self._selected_id: int | None = None
         self._query_tasks: list[Task] = []
         self._detail_task: Task | None = None
+        self._filters: CaseFilterBar | None = None
+        self._detail: CaseDetailPane | None = None
         # Replaced in tests; a login-era version may read the purpose from a policy list.
         self.ask_purpose: Callable[[], str | None] = self._ask_purpose_dialog
         cases, actor = context.services.cases, context.actor
-        self.filters = CaseFilterBar(self._lang, cases.supports_eligibility, self)
         self.model = CaseTableModel(lambda ids: cases.rows(actor, ids), context.tasks, self._lang)
-        self.table = QTableView(self)
-        self.detail = CaseDetailPane(self._lang, sees_full_personal_data(actor), self)
-        self.count_label = QLabel(self)
+        self.model.page_loaded.connect(self._on_model_page_loaded)
+        self.model.sort_requested.connect(self._on_model_sort_requested)
+        self.table = _case_table(self.model, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.count_label = QLabel(self)
+        self._column = QVBoxLayout(self)
         self._build()
-        self._connect()
-        self.retranslate(self._lang)
+        # Polished and laid out before the worker starts: a busy worker makes every call from
+        # Qt into Python (the model's methods) wait for the interpreter lock.
+        self.ensurePolished()
+        self._column.activate()
         self.refresh()
+        self._steps: deque[Callable[[], object]] = deque((self._build_filters, self._start_detail))
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.timeout.connect(self._on_step_timer_timeout)
+        self._step_timer.start(0)
+
+    # --- building in steps ------------------------------------------------------------------
+    @property
+    def filters(self) -> CaseFilterBar:
+        """The search field and filters (built now when their turn has not come yet)."""
+        return self._filters if self._filters is not None else self._build_filters()
+
+    @property
+    def detail(self) -> CaseDetailPane:
+        """The detail pane, complete (built now when its turns have not come yet)."""
+        return self._place_detail()
+
+    def _on_step_timer_timeout(self) -> None:
+        if self._steps:
+            self._steps.popleft()()
+        if self._steps:
+            self._step_timer.start(0)  # one step per turn: the window repaints in between
 
     def _build(self) -> None:
-        table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        # Fixed row heights: the view never measures 100k rows.
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        # Fit columns to the rows on screen only: Qt's default reads 1,000 rows (10 pages).
-        table.horizontalHeader().setResizeContentsPrecision(0)
-        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)
-        self.splitter.addWidget(table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filters)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.count_label)
-        # Rows as high as the text needs (the style's default is roomier than a 100k list wants).
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        splitter = self.splitter
+        splitter.addWidget(self.table)
+        splitter.addWidget(QWidget(splitter))  # the detail pane's place, and its saved width
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self._column.addWidget(splitter, 1)
+        self._column.addWidget(self.count_label)
         settings = self._ctx.settings
-        if not self.splitter.restoreState(settings.layout("cases/splitter")):
-            self.splitter.setSizes([710, 540])
-        self._columns_sized = table.horizontalHeader().restoreState(settings.layout("cases/header"))
-
-    def _connect(self) -> None:
-        self.model.page_loaded.connect(self._on_model_page_loaded)
-        self.filters.changed.connect(self._on_filters_changed)
-        self.model.sort_requested.connect(self._on_model_sort_requested)
+        if not splitter.restoreState(settings.layout("cases/splitter")):
+            splitter.setSizes([710, 540])
+        header = self.table.horizontalHeader()
+        self._columns_sized = header.restoreState(settings.layout("cases/header"))
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.detail.reveal_requested.connect(self._on_detail_reveal_requested)
+        self._update_count()
+
+    def _build_filters(self) -> CaseFilterBar:
+        if self._filters is not None:
+            return self._filters
+        cases = self._ctx.services.cases
+        self._filters = filters = CaseFilterBar(self._lang, cases.supports_eligibility, self)
+        if self._options is not None:
+            filters.set_options(self._options)
+        filters.changed.connect(self._on_filters_changed)
+        self._column.insertWidget(0, filters)
+        return filters
+
+    def _start_detail(self) -> CaseDetailPane:
+        """Start the pane; its pages are built on the following turns, then it is placed."""
+        if self._detail is not None:
+            return self._detail
+        can_reveal = sees_full_personal_data(self._ctx.actor)
+        # No parent yet: a hidden top-level widget is neither polished nor laid out until placed.
+        self._detail = detail = CaseDetailPane(self._lang, can_reveal, stepwise=True)
+        detail.reveal_requested.connect(self._on_detail_reveal_requested)
+        self._steps.extend([detail.build_step] * detail.steps_left())
+        self._steps.append(self._place_detail)
+        return detail
+
+    def _place_detail(self) -> CaseDetailPane:
+        """Finish the pane (nothing left to do when its steps ran) and show it in the splitter."""
+        detail = self._start_detail()
+        detail.finish()
+        if detail.parent() is None:
+            placeholder = self.splitter.replaceWidget(1, detail)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return detail
 
     # --- screen hooks (see fieldvisit.ui.screens) -------------------------------------------
     def retranslate(self, lang: str) -> None:
         self._lang = lang
-        self.filters.retranslate(lang)
+        if self._filters is not None:  # parts still to be built get the language then
+            self._filters.retranslate(lang)
         self.model.set_language(lang)
-        self.detail.retranslate(lang)
+        if self._detail is not None:
+            self._detail.retranslate(lang)
         self._update_count()
 
     def refresh(self) -> None:
@@ -124,7 +201,9 @@ class CasesScreen(QWidget):
 
     # --- queries ----------------------------------------------------------------------------
     def current_query(self) -> CaseQuery:
-        return self.filters.query(self._sort, self._descending)
+        if self._filters is None:  # not built yet, so nothing is filtered
+            return CaseQuery(sort=self._sort, descending=self._descending)
+        return self._filters.query(self._sort, self._descending)
 
     def run_query(self) -> None:
         """Two steps on the worker: the first page (ids and rows), then every id of the result."""
@@ -176,7 +255,9 @@ class CasesScreen(QWidget):
 
     def _on_options_loaded(self, loaded: tuple[FilterOptions, int]) -> None:
         options, total = loaded
-        self.filters.set_options(options)
+        self._options = options
+        if self._filters is not None:
+            self._filters.set_options(options)
         self._total = total
         self._update_count()
 
@@ -196,7 +277,8 @@ class CasesScreen(QWidget):
             self._detail_task.cancel()
             self._detail_task = None
         if case_id is None:
-            self.detail.show_detail(None)
+            if self._detail is not None:  # a pane built later starts empty anyway
+                self._detail.show_detail(None)
             return
         details, actor = self._ctx.services.case_details, self._ctx.actor
 
@@ -216,7 +298,8 @@ class CasesScreen(QWidget):
     def _load_eligibility(self, case_id: int) -> None:
         """The verdict for the date chosen in the filters (else today), shown in the rules tab."""
         eligibility, actor = self._ctx.services.eligibility, self._ctx.actor
-        day = self.filters.eligibility_day() or self._ctx.services.clock().date()
+        chosen = self._filters.eligibility_day() if self._filters is not None else None
+        day = chosen or self._ctx.services.clock().date()
 
         def shown(result: CaseEligibility) -> None:
             if self._selected_id == case_id:
@@ -243,14 +326,26 @@ class CasesScreen(QWidget):
             self._fit_columns()
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        metrics = header.fontMetrics()
-        for column in range(self.model.columnCount()):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        """Columns as wide as the rows on screen and the titles need.
+
+        Measured here from the loaded texts, as Qt measures an item (text, margins, grid line):
+        ``resizeColumnsToContents`` would ask the model for every role of every visible cell.
+        """
+        table, model = self.table, self.model
+        header = table.horizontalHeader()
+        titles, cells = header.fontMetrics(), QFontMetricsF(table.font())
+        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
+        on_screen = table.viewport().height() // max(1, table.verticalHeader().defaultSectionSize())
+        rows = range(min(model.rowCount(), on_screen + 1, PAGE_SIZE))
+        for column in range(model.columnCount()):
+            texts = {model.text(r, column) for r in rows}
+            # Few calls into Qt, each may wait for the busy worker: only the likely widest.
+            likely = sorted(texts, key=_width_estimate)[-FIT_CANDIDATES:]
+            widest = max((cells.horizontalAdvance(t) for t in likely), default=0)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
             # Room for the title and the sort arrow, whatever the rows loaded so far hold.
-            wanted = metrics.horizontalAdvance(title) + 2 * metrics.height()
-            header.resizeSection(column, max(header.sectionSize(column), wanted))
+            wanted = titles.horizontalAdvance(title) + 2 * titles.height()
+            header.resizeSection(column, max(math.ceil(widest) + margin, wanted))
 
     def _on_filters_changed(self) -> None:
         self.run_query()
