@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from fieldvisit import __version__
 from fieldvisit.domain.errors import FieldVisitError, NotFoundError, ValidationError
@@ -30,6 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_safety",
     "fieldvisit.app.cli_solve",
     "fieldvisit.app.cli_plan",
+    "fieldvisit.app.cli_assign",
+    "fieldvisit.app.cli_replan",
 )
 
 
@@ -72,6 +74,14 @@ def parse_date(value: str) -> date:
         raise argparse.ArgumentTypeError(
             translate("error.demo.bad_date", "en", value=value)
         ) from exc
+
+
+def parse_instant(value: str) -> datetime:
+    """An argparse type for ISO 8601 instants with their UTC offset (an injected clock)."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(translate("safety.cli.naive_time", "en", value=value))
+    return parsed
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """``fieldvisit plan --crew CREW_ID --date D``: plan a crew's day and save it as a draft round.
 
 Uses the same planning service as the Plan screen. Without ``--user`` the crew's first member
-plans, as a collector would for their own crew.
+plans, as a collector would for their own crew. ``--team TEAM_ID`` or several ``--crew`` plan
+crews together (``cli_team_plan``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     plan = commands.add_parser(
         "plan", help="plan a crew's day, save a draft round", parents=[common]
     )
-    plan.add_argument("--crew", type=int, required=True, metavar="CREW_ID")
+    plan.add_argument(
+        "--crew", type=int, action="append", metavar="CREW_ID", help="repeat to plan crews together"
+    )
+    plan.add_argument("--team", type=int, metavar="TEAM_ID", help="plan a team's crews together")
     plan.add_argument("--date", type=parse_date, required=True, metavar="YYYY-MM-DD")
     plan.add_argument("--user", default=None, metavar="USERNAME", help="plan as this user")
     plan.add_argument("--seconds", type=float, default=5.0, help="search time (default 5)")
@@ -28,6 +32,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def plan_day(args: argparse.Namespace) -> int:
+    if args.team is not None or len(args.crew or ()) > 1:
+        from fieldvisit.app.cli_team_plan import plan_team
+
+        return plan_team(args)
+    if not args.crew:
+        from fieldvisit.domain.errors import ValidationError
+
+        raise ValidationError("cli.plan.no_crew")
+    args.crew = args.crew[0]  # one crew: the single-crew flow below
     from fieldvisit.app.audit_paths import open_audit
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.routing.budget import Budget
@@ -85,6 +98,12 @@ def _print_plan(args: argparse.Namespace, plan: Any, saved: Any) -> None:
     )
     if saved.approval_withdrawn:
         print(translate("cli.plan.withdrawn", lang))
+    print_stops(plan, lang)
+    print_left_out(plan.left_out, lang)
+
+
+def print_stops(plan: Any, lang: str) -> None:
+    """A round's stops, one line each: order, visit time, case and its status with rules."""
     for seq, stop in enumerate(plan.stops, start=1):
         status = translate(f"status.{stop.status.value}", lang)
         rules = ", ".join(r.rule for r in stop.reasons)
@@ -99,7 +118,11 @@ def _print_plan(args: argparse.Namespace, plan: Any, saved: Any) -> None:
                 status=f"{status} {rules}".strip(),
             )
         )
-    for left in plan.left_out:
+
+
+def print_left_out(left_out: Any, lang: str) -> None:
+    """The cases left out, each with its blocking rules or route codes."""
+    for left in left_out:
         reasons = [
             f"{r.rule} {render(r.message, lang)}"
             for r in left.reasons

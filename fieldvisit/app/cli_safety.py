@@ -16,10 +16,12 @@ from fieldvisit.i18n import translate
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    from fieldvisit.app.cli import parse_instant
+
     safety = commands.add_parser("safety", help="safety watcher and board", parents=[common])
     actions = safety.add_subparsers(dest="safety_command", metavar="ACTION", required=True)
     clock = argparse.ArgumentParser(add_help=False)
-    clock.add_argument("--now", type=_aware, default=None, metavar="ISO", help="fixed clock")
+    clock.add_argument("--now", type=parse_instant, default=None, metavar="ISO", help="fixed clock")
     clock.add_argument("--offset", type=float, default=0.0, metavar="S", help="clock offset")
     clock.add_argument("--audit-key", type=Path, default=None, metavar="PATH")
     watch = actions.add_parser(
@@ -32,13 +34,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     board = actions.add_parser("board", help="print the safety board", parents=[common, clock])
     board.add_argument("--user", required=True, help="the manager or safety lead watching")
     board.set_defaults(handler=print_board)
-
-
-def _aware(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise argparse.ArgumentTypeError(translate("safety.cli.naive_time", "en", value=value))
-    return parsed
 
 
 def make_clock(args: argparse.Namespace) -> Clock:

@@ -19,6 +19,7 @@ from fieldvisit.domain.clock import Clock, system_clock
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.routing.planner import solve
+from fieldvisit.services.assignment import AssignmentService
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.services.auth import AuthService
 from fieldvisit.services.case_detail import CaseDetails
@@ -31,6 +32,7 @@ from fieldvisit.services.importing_service import ImportService
 from fieldvisit.services.planning import PlanningService
 from fieldvisit.services.policy import PolicyEditor
 from fieldvisit.services.records import RecordsService
+from fieldvisit.services.replanning import ReplanService
 from fieldvisit.services.reports import ReportsService
 from fieldvisit.services.risk_register import RiskRegister
 from fieldvisit.services.rounds import RoundService
@@ -40,6 +42,7 @@ from fieldvisit.services.safety_response import SafetyResponse
 from fieldvisit.services.safety_status import SafetyStatus
 from fieldvisit.services.safety_store import SafetyDeps
 from fieldvisit.services.safety_watch import SafetyWatcher
+from fieldvisit.services.team_planning import TeamPlanningService
 from fieldvisit.services.users import UserDirectory
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.app_settings import AppSettings
@@ -67,6 +70,7 @@ def build_services(
     factory = database.session_factory
     eligibility = EligibilityService(factory)
     safety = SafetyDeps(factory, audit, clock)
+    planning = PlanningService(factory, eligibility, solve)
 
     def eligible(actor: Actor, case_ids: Sequence[int], day: date) -> Collection[int]:
         return eligibility.eligible_filter(actor)(case_ids, day)
@@ -83,10 +87,14 @@ def build_services(
         safety_response=SafetyResponse(safety),
         imports=ImportService(factory, audit, clock),
         plan=PlanServices(
-            PlanningService(factory, eligibility, solve),
+            planning,
             RoundService(factory, audit, clock),
             eligibility,
             RouteSheetService(factory, eligibility, clock),
+            ReplanService(factory, planning, audit, clock),
+            team=TeamPlanningService(
+                factory, eligibility, solve, RoundService(factory, audit, clock)
+            ),
         ),
         field=FieldServices(
             FieldToday(safety),
@@ -95,6 +103,7 @@ def build_services(
             RiskRegister(safety),
         ),
         clock=clock,
+        assignment=AssignmentService(factory, audit, clock, CaseQueries(factory, eligible)),
     )
 
 
@@ -155,6 +164,7 @@ def run(url: str, requested_lang: str | None) -> int:
     try:
         if not session.start(lang):
             return 0
+        collector.settle()
         return app.exec()
     finally:
         if watcher is not None:

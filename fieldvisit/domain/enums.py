@@ -108,6 +108,15 @@ class StopStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class StopApproval(StrEnum):
+    """Where a stop's exceptions stand; a stop without exceptions needs no approval."""
+
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class ApprovalDecision(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"

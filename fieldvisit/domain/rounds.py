@@ -1,7 +1,7 @@
 """A round's lifecycle: draft → submitted → approved/rejected → in progress → closed.
 
 Pure rules the round service enforces: who may approve, what an edit does to a decision already
-taken, and which steps are allowed from which status.
+taken, which steps are allowed from which status, and which approvals a mid-day re-plan keeps.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from fieldvisit.domain.access import Actor, Permission, allows
-from fieldvisit.domain.enums import RoundStatus
+from fieldvisit.domain.enums import RoundStatus, StopApproval
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 
 _S = RoundStatus
@@ -53,8 +53,18 @@ def submit(status: RoundStatus, stop_count: int) -> RoundStatus:
     return _S.SUBMITTED
 
 
-def decide(actor: Actor, status: RoundStatus, crew_member_ids: frozenset[int], reason: str) -> None:
-    """Refuse a decision that breaks the approval rules; the reason is always required."""
+def decide(
+    actor: Actor,
+    status: RoundStatus,
+    crew_member_ids: frozenset[int],
+    reason: str,
+    pending_exceptions: int = 0,
+) -> None:
+    """Refuse a decision that breaks the approval rules; the reason is always required.
+
+    A submitted round is decided as a whole; a round in progress only when a re-plan added
+    exceptions that wait for a decision (the crew keeps working on the rest meanwhile).
+    """
     if not allows(actor, Permission.APPROVE_ROUND):
         raise PermissionDeniedError(
             "error.permission.denied",
@@ -63,7 +73,27 @@ def decide(actor: Actor, status: RoundStatus, crew_member_ids: frozenset[int], r
         )
     if actor.user_id in crew_member_ids:
         raise PermissionDeniedError("round.error.own_round")
-    if status is not _S.SUBMITTED:
+    if status is not _S.SUBMITTED and not (status is _S.IN_PROGRESS and pending_exceptions):
         raise ConflictError("round.error.not_submitted", status=status.value)
     if not reason.strip():
         raise ValidationError("round.error.reason_required")
+
+
+def replanned_approval(
+    rules: frozenset[str], before: StopApproval | None, approved_rules: frozenset[str]
+) -> StopApproval:
+    """A re-planned stop's approval: kept when it raises no rule beyond those already approved.
+
+    ``before`` is the approval of the same case's stop before the re-plan (None: a case added).
+    """
+    if not rules:
+        return StopApproval.NONE
+    if before is StopApproval.APPROVED and rules <= approved_rules:
+        return StopApproval.APPROVED
+    return StopApproval.PENDING
+
+
+def replan(status: RoundStatus) -> None:
+    """Only a round under way is re-planned; before the start it is simply edited."""
+    if status is not _S.IN_PROGRESS:
+        raise ConflictError("replan.error.not_in_progress", status=status.value)

@@ -53,13 +53,15 @@ class EligibilityService:
         *,
         profile: str | None = None,
         service_minutes: int = 30,
+        replacing: Collection[int] = (),
     ) -> DayEligibility:
         """Every case of ``case_ids`` (default: the crew's assigned cases) the actor may see.
 
         ``crew_id`` None judges each case with its own assigned crew. ``profile`` replaces every
-        case's effective profile (a what-if). Results keep the order of ``case_ids``.
+        case's effective profile (a what-if). Results keep the order of ``case_ids``. The saved
+        rounds of the crews in ``replacing`` (a team re-plan) are not counted as other visits.
         """
-        return self._run(actor, day, crew_id, case_ids, profile, service_minutes, {})
+        return self._run(actor, day, crew_id, case_ids, profile, service_minutes, {}, replacing)
 
     def for_case(
         self,
@@ -77,7 +79,12 @@ class EligibilityService:
         return found.cases[0]
 
     def check_slots(
-        self, actor: Actor, day: date, crew_id: int | None, slots: Sequence[SlotRequest]
+        self,
+        actor: Actor,
+        day: date,
+        crew_id: int | None,
+        slots: Sequence[SlotRequest],
+        replacing: Collection[int] = (),
     ) -> tuple[SlotCheck, ...]:
         """Re-check stops at fixed start times (the planning screen's fixed order).
 
@@ -92,7 +99,7 @@ class EligibilityService:
                 s.execute(select(m.Case.id, m.Case.debtor_id).where(m.Case.id.in_(ids))).all()
             )
         extra = planned_in([debtors[slot.case_id] for slot in slots if slot.case_id in debtors])
-        day_result = self._run(actor, day, crew_id, ids, None, 30, extra)
+        day_result = self._run(actor, day, crew_id, ids, None, 30, extra, replacing)
         by_case = day_result.by_case()
         missing = [i for i in ids if i not in by_case]
         if missing:
@@ -139,6 +146,7 @@ class EligibilityService:
         profile: str | None,
         service_minutes: int,
         extra: dict[int, int],
+        replacing: Collection[int] = (),
     ) -> DayEligibility:
         if not 0 < service_minutes <= MAX_SERVICE_MINUTES:
             raise ValidationError("eligibility.error.bad_service", value=service_minutes)
@@ -150,7 +158,17 @@ class EligibilityService:
             if case_ids is None:
                 case_ids = list(s.scalars(select(m.Case.id).where(m.Case.crew_id == crew_id)))
             as_of = load.ledger_as_of(s)
-            run = BatchRun(s, day, crew_id, crew_size, profile, service_minutes, extra, as_of)
+            run = BatchRun(
+                s,
+                day,
+                crew_id,
+                crew_size,
+                profile,
+                service_minutes,
+                extra,
+                as_of,
+                replacing=frozenset(replacing),
+            )
             results: dict[int, CaseEligibility] = {}
             for batch in _batches(list(dict.fromkeys(case_ids)), BATCH_SIZE):
                 for result in run.evaluate(load.load_cases(s, batch, visible)):

@@ -70,6 +70,8 @@ class BatchRun:
     rulesets: dict[tuple[int | None, str], tuple[RuleSet, RuleSetUsed]] = field(
         default_factory=dict
     )
+    #: Crews whose saved rounds the caller re-plans (a team plan): their stops do not count.
+    replacing: frozenset[int] = frozenset()
 
     def evaluate(self, cases: Mapping[int, load.CaseFacts]) -> list[CaseEligibility]:
         """Results for ``cases`` (one query per kind of fact, one for the whole history)."""
@@ -107,7 +109,9 @@ class BatchRun:
             risks=load.load_risks(s, {f.address_id for f in facts if f.address_id is not None}),
             consents=load.load_consent_flags(s, debtors, self.day),
             declared=load.load_declarations(s, debtors),
-            planned=_by_debtor(load.load_planned(s, debtors, self.day, self.crew_id)),
+            planned=_by_debtor(
+                load.load_planned(s, debtors, self.day, self.crew_id, self.replacing)
+            ),
             sizes=self._crew_sizes(facts),
             horizon=horizon,
             history=load.load_history(s, debtors, self.day, horizon, older),

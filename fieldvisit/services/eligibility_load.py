@@ -241,7 +241,11 @@ def _minutes(value: time) -> int:
 
 
 def load_planned(
-    s: Session, debtor_ids: Collection[int], day: date, crew_id: int | None
+    s: Session,
+    debtor_ids: Collection[int],
+    day: date,
+    crew_id: int | None,
+    replacing: Collection[int] = (),
 ) -> list[tuple[int, int]]:
     """``(debtor_id, case_id)`` of each visit other rounds plan on ``day``."""
     statement = (
@@ -258,6 +262,8 @@ def load_planned(
     )
     if crew_id is not None:
         statement = statement.where(m.Round.crew_id != crew_id)
+    if replacing:  # rounds a team re-plan is about to replace are not other visits
+        statement = statement.where(m.Round.crew_id.not_in(list(replacing)))
     return [(d, c) for d, c in s.execute(statement)]
 
 

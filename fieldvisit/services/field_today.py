@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor, Permission, require
-from fieldvisit.domain.enums import RoundStatus, VisitStatus
+from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from fieldvisit.domain.masking import mask_address
 from fieldvisit.services.safety_store import SafetyDeps
@@ -34,6 +34,13 @@ class TodayStop:
     planned_end: datetime | None
     visit_id: int | None
     visit_status: str | None
+    stop_status: str = StopStatus.PLANNED.value
+    approval: str = StopApproval.NONE.value  # "pending": a re-plan's new exception awaits a manager
+
+    @property
+    def workable(self) -> bool:
+        """Whether the crew may start this visit now."""
+        return self.stop_status == StopStatus.PLANNED and self.approval != StopApproval.PENDING
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class TodayRound:
     crew_id: int
     status: RoundStatus
     stops: tuple[TodayStop, ...]
+    timezone: str = "Asia/Shanghai"  # the crew's: stop times show as the crew lives them
 
 
 class FieldToday:
@@ -78,6 +86,10 @@ class FieldToday:
             existing = s.scalar(select(m.Visit.id).where(m.Visit.round_stop_id == stop.id))
             if existing is not None:
                 return existing
+            if stop.status != StopStatus.PLANNED:
+                raise ConflictError("field.error.stop_not_planned", status=stop.status)
+            if stop.approval == StopApproval.PENDING:
+                raise ConflictError("field.error.stop_awaits_approval")
             return self._create(s, actor, saved, stop)
 
     def _create(self, s: Session, actor: Actor, saved: m.Round, stop: m.RoundStop) -> int:
@@ -144,6 +156,9 @@ def _today(s: Session, saved: m.Round) -> TodayRound:
                 stop.planned_end,
                 visit_id,
                 status,
+                stop.status,
+                stop.approval,
             )
         )
-    return TodayRound(saved.id, saved.crew_id, RoundStatus(saved.status), tuple(stops))
+    zone = s.get_one(m.Crew, saved.crew_id).team.timezone
+    return TodayRound(saved.id, saved.crew_id, RoundStatus(saved.status), tuple(stops), zone)

@@ -7,7 +7,8 @@ inside their allowed start windows. Every result, optimised or manual, is re-che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,13 +21,14 @@ from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
-from fieldvisit.routing.evaluate import evaluate_order
+from fieldvisit.routing.evaluate import evaluate_order, replan_problem
 from fieldvisit.routing.travel import Point, matrix
 from fieldvisit.services.eligibility import EligibilityService
 from fieldvisit.services.eligibility_model import (
     CaseEligibility,
     DayEligibility,
     Eligibility,
+    SlotCheck,
     SlotRequest,
 )
 from fieldvisit.services.planning_load import CrewInfo, VisitPlace, load_crew, load_places
@@ -48,7 +50,18 @@ class DayRequest:
 
 
 @dataclass(frozen=True)
-class _Context:
+class RestOfDay:
+    """Where a crew stands in a day under way: a re-plan starts here, at this time."""
+
+    now: datetime
+    position: tuple[float, float]
+    break_taken: bool
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What planning a day reads once: crew, local midnight, verdicts, places, problem."""
+
     crew: CrewInfo
     midnight: datetime
     eligibility: DayEligibility
@@ -79,21 +92,30 @@ class PlanningService:
         plan = (planner or self._planner)(context.problem, budget)
         return self._result(actor, request, context, plan.routes[0], plan.unscheduled, ())
 
+    def replan(
+        self,
+        actor: Actor,
+        request: DayRequest,
+        rest: RestOfDay,
+        budget: Budget,
+        *,
+        planner: Planner | None = None,
+    ) -> RoundPlan:
+        """The best legal rest of a day under way, from ``rest.position`` at ``rest.now``."""
+        context = self._context(actor, request, start=rest.position)
+        context, problems = _rest_of_day(context, rest)
+        plan = (planner or self._planner)(context.problem, budget)
+        return self._result(actor, request, context, plan.routes[0], plan.unscheduled, problems)
+
     def evaluate(self, actor: Actor, request: DayRequest, order: Sequence[int]) -> RoundPlan:
         """ETAs for cases in exactly this order, with every rule the order breaks."""
         context = self._context(actor, request)
-        known = {v.id for v in context.problem.visits}
-        missing = [case_id for case_id in order if str(case_id) not in known]
-        if missing:
-            raise ValidationError("round.error.not_plannable", cases=", ".join(map(str, missing)))
-        result = evaluate_order(context.problem, str(request.crew_id), [str(c) for c in order])
-        problems = tuple(
-            Message(f"route.violation.{v.kind}", {"visit": v.visit or "", "detail": v.detail})
-            for v in result.violations
-        )
-        return self._result(actor, request, context, result.route, (), problems)
+        route, problems = evaluated(context.problem, str(request.crew_id), order)
+        return self._result(actor, request, context, route, (), problems)
 
-    def _context(self, actor: Actor, request: DayRequest) -> _Context:
+    def _context(
+        self, actor: Actor, request: DayRequest, start: tuple[float, float] | None = None
+    ) -> PlanContext:
         require(actor, Permission.PLAN_ROUND)
         with self._session_factory() as s:
             crew = load_crew(s, request.crew_id)
@@ -109,64 +131,123 @@ class PlanningService:
             )
             places = load_places(s, [c.case_id for c in eligibility.cases])
         midnight = datetime.combine(request.day, time(0), ZoneInfo(crew.timezone))
-        problem = _routing_problem(crew, eligibility, places, request, midnight)
-        return _Context(crew, midnight, eligibility, places, problem)
+        problem = _routing_problem(crew, eligibility, places, request, midnight, start)
+        return PlanContext(crew, midnight, eligibility, places, problem)
 
     def _result(
         self,
         actor: Actor,
         request: DayRequest,
-        context: _Context,
+        context: PlanContext,
         route: rm.Route,
         unscheduled: Sequence[rm.Unscheduled],
         problems: tuple[Message, ...],
     ) -> RoundPlan:
-        def at(seconds: int) -> datetime:
-            return _instant(context.midnight, seconds)
-
-        slots = [SlotRequest(int(s.visit), at(s.start)) for s in route.stops]
+        slots = route_slots(context, route)
         checks = self._eligibility.check_slots(actor, request.day, request.crew_id, slots)
-        by_case = context.eligibility.by_case()
-        travel = context.problem.travel.seconds
-        location = {v.id: v.location for v in context.problem.visits}
-        stops, here = [], 0
-        for stop, check in zip(route.stops, checks, strict=True):
-            case, there = by_case[int(stop.visit)], location[stop.visit]
-            place = context.places[case.case_id]
-            if not check.fits or check.status is Eligibility.BLOCKED:
-                problems += (Message("round.error.slot_breaks_rules", {"case": case.case_number}),)
-            stops.append(
-                PlannedStop(
-                    case.case_id,
-                    case.case_number,
-                    place.address_id,
-                    place.lat,
-                    place.lon,
-                    at(stop.arrive),
-                    at(stop.start),
-                    at(stop.end),
-                    travel[here][there],
-                    case.case_id in request.pinned,
-                    check,
-                    case.intervals,
-                )
+        left = left_out(context, {s.visit for s in route.stops}, unscheduled)
+        return checked_round(request, context, route, checks, left, problems)
+
+
+def evaluated(
+    problem: rm.Problem, crew_id: str, order: Sequence[int]
+) -> tuple[rm.Route, tuple[Message, ...]]:
+    """The crew's route in exactly this order, and every routing rule the order breaks."""
+    known = {v.id for v in problem.visits}
+    missing = [case_id for case_id in order if str(case_id) not in known]
+    if missing:
+        raise ValidationError("round.error.not_plannable", cases=", ".join(map(str, missing)))
+    result = evaluate_order(problem, crew_id, [str(c) for c in order])
+    problems = tuple(
+        Message(f"route.violation.{v.kind}", {"visit": v.visit or "", "detail": v.detail})
+        for v in result.violations
+    )
+    return result.route, problems
+
+
+def route_slots(context: PlanContext, route: rm.Route) -> list[SlotRequest]:
+    """The route's stops as fixed slots for the compliance re-check."""
+    return [SlotRequest(int(s.visit), _instant(context.midnight, s.start)) for s in route.stops]
+
+
+def checked_round(
+    request: DayRequest,
+    context: PlanContext,
+    route: rm.Route,
+    checks: Sequence[SlotCheck],
+    left: tuple[LeftOut, ...],
+    problems: tuple[Message, ...],
+) -> RoundPlan:
+    """A routed day as a plan; a stop whose slot re-check fails adds a problem, never hides."""
+
+    def at(seconds: int) -> datetime:
+        return _instant(context.midnight, seconds)
+
+    by_case = context.eligibility.by_case()
+    travel = context.problem.travel.seconds
+    location = {v.id: v.location for v in context.problem.visits}
+    stops, here = [], context.problem.crew(route.crew).start_location
+    for stop, check in zip(route.stops, checks, strict=True):
+        case, there = by_case[int(stop.visit)], location[stop.visit]
+        place = context.places[case.case_id]
+        if not check.fits or check.status is Eligibility.BLOCKED:
+            problems += (Message("round.error.slot_breaks_rules", {"case": case.case_number}),)
+        stops.append(
+            PlannedStop(
+                case.case_id,
+                case.case_number,
+                place.address_id,
+                place.lat,
+                place.lon,
+                at(stop.arrive),
+                at(stop.start),
+                at(stop.end),
+                travel[here][there],
+                case.case_id in request.pinned,
+                check,
+                case.intervals,
             )
-            here = there
-        rest = route.break_
-        return RoundPlan(
-            request.crew_id,
-            request.day,
-            at(route.depart),
-            at(route.return_),
-            at(rest.start) if rest else None,
-            at(rest.end) if rest else None,
-            tuple(stops),
-            _left_out(context, route, unscheduled),
-            route.travel_seconds,
-            route.travel_meters,
-            context.eligibility.rulesets,
-            problems,
         )
+        here = there
+    rest = route.break_
+    return RoundPlan(
+        request.crew_id,
+        request.day,
+        at(route.depart),
+        at(route.return_),
+        at(rest.start) if rest else None,
+        at(rest.end) if rest else None,
+        tuple(stops),
+        left,
+        route.travel_seconds,
+        route.travel_meters,
+        context.eligibility.rulesets,
+        problems,
+    )
+
+
+def _rest_of_day(context: PlanContext, rest: RestOfDay) -> tuple[PlanContext, tuple[Message, ...]]:
+    """The context of a re-plan: the shift from ``rest.now`` on, the break if still to be taken.
+
+    A break that no longer fits the day is dropped with a warning rather than refusing the
+    re-plan: a crew running late still needs its route.
+    """
+    problem, crew = context.problem, context.problem.crews[0]
+    now = -(-int(rest.now.timestamp() - context.midnight.timestamp()) // 60) * 60  # whole minute
+    if not crew.shift.start <= now <= crew.shift.end:
+        raise ValidationError("replan.error.outside_shift")
+    start = crew.start_location
+    try:
+        rest_problem = replan_problem(
+            problem, crew.id, now=now, location=start, finished=(), break_taken=rest.break_taken
+        )
+        problems: tuple[Message, ...] = ()
+    except rm.ProblemError:
+        rest_problem = replan_problem(
+            problem, crew.id, now=now, location=start, finished=(), break_taken=True
+        )
+        problems = (Message("replan.warning.break_dropped", {}),)
+    return dataclasses.replace(context, problem=rest_problem), problems
 
 
 def _instant(midnight: datetime, seconds: int) -> datetime:
@@ -186,7 +267,9 @@ def _routing_problem(
     places: dict[int, VisitPlace],
     request: DayRequest,
     midnight: datetime,
+    start: tuple[float, float] | None = None,
 ) -> rm.Problem:
+    """One crew's day; it starts at ``start`` when given (a re-plan), else at the crew's base."""
     plannable = [c for c in eligibility.cases if not c.blocked and c.case_id in places]
     base = crew.base or (
         (places[plannable[0].case_id].lat, places[plannable[0].case_id].lon)
@@ -199,13 +282,25 @@ def _routing_problem(
     template = request.template
     pins = {case_id: position for position, case_id in enumerate(request.pinned)}
     visits = tuple(
-        _visit(c, places[c.case_id], index + 1, midnight, pins, str(crew.id))
+        routing_visit(c, places[c.case_id], index + 1, midnight, pins, str(crew.id))
         for index, c in enumerate(plannable)
     )
-    crew_spec = rm.Crew(
+    if start is not None:
+        points.append(Point(*start))
+    crew_spec = routing_crew(crew, template, midnight, 0)
+    if start is not None:
+        crew_spec = dataclasses.replace(crew_spec, start_location=len(points) - 1)
+    return rm.Problem(visits, (crew_spec,), matrix(points))
+
+
+def routing_crew(
+    crew: CrewInfo, template: DayTemplate, midnight: datetime, location: int
+) -> rm.Crew:
+    """The crew's day for the router (shift, break, size), from and back to ``location``."""
+    return rm.Crew(
         id=str(crew.id),
-        start_location=0,
-        end_location=0,
+        start_location=location,
+        end_location=location,
         shift=rm.Interval(
             _seconds(midnight, template.shift_start), _seconds(midnight, template.shift_end)
         ),
@@ -217,10 +312,9 @@ def _routing_problem(
         max_visits=template.max_visits,
         size=max(1, len(crew.member_ids)),
     )
-    return rm.Problem(visits, (crew_spec,), matrix(points))
 
 
-def _visit(
+def routing_visit(
     case: CaseEligibility,
     place: VisitPlace,
     location: int,
@@ -242,10 +336,10 @@ def _visit(
     )
 
 
-def _left_out(
-    context: _Context, route: rm.Route, unscheduled: Sequence[rm.Unscheduled]
+def left_out(
+    context: PlanContext, planned: Collection[str], unscheduled: Sequence[rm.Unscheduled]
 ) -> tuple[LeftOut, ...]:
-    planned = {s.visit for s in route.stops}
+    """The context's cases not in ``planned``, each with its compliance reasons or route codes."""
     codes = {u.visit: u.reasons for u in unscheduled}
     out = []
     for case in context.eligibility.cases:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fieldvisit.domain.enums import Severity
 from fieldvisit.domain.messages import Message
 from fieldvisit.services.eligibility_model import (
     Eligibility,
@@ -37,6 +38,11 @@ class PlannedStop:
     @property
     def reasons(self) -> tuple[Reason, ...]:
         return self.check.reasons
+
+    @property
+    def approval_rules(self) -> frozenset[str]:
+        """The rules this slot breaks that a manager may approve."""
+        return frozenset(r.rule for r in self.reasons if r.severity is Severity.APPROVE)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor, may_see_team
 from fieldvisit.domain.compliance import Source
-from fieldvisit.domain.enums import RoundStatus
+from fieldvisit.domain.enums import RoundStatus, StopApproval
 from fieldvisit.domain.messages import Message
 from fieldvisit.services.planning_load import CrewInfo
 from fieldvisit.storage import models as m
@@ -46,6 +46,7 @@ class StopDetail:
     exceptions: tuple[StopException, ...]
     lat: float | None = None
     lon: float | None = None
+    approval: str = StopApproval.NONE.value  # none | pending | approved | rejected
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def _stops(s: Session, saved: m.Round) -> tuple[StopDetail, ...]:
             stop.pinned,
             tuple(_exception(v) for v in stop.checks.get("violations", [])),
             *places.get(stop.address_id, (None, None)),
+            stop.approval,
         )
         for stop in saved.stops
     )

@@ -12,19 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
 from fieldvisit.domain import rounds as lifecycle
 from fieldvisit.domain.access import Actor, Permission, may_see_team, require, require_team
 from fieldvisit.domain.clock import Clock
-from fieldvisit.domain.enums import ApprovalDecision, RoundStatus
+from fieldvisit.domain.enums import ApprovalDecision, RoundStatus, StopApproval, StopStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.eligibility_model import Eligibility, RuleSetUsed, checks_document
+from fieldvisit.services.eligibility_model import RuleSetUsed, checks_document
 from fieldvisit.services.planning_load import load_crew
-from fieldvisit.services.planning_model import RoundPlan
+from fieldvisit.services.planning_model import PlannedStop, RoundPlan
 from fieldvisit.services.planning_review import CrewChoice, RoundDetail, crew_choices, round_detail
 from fieldvisit.storage import models as m
 
@@ -104,7 +104,7 @@ class RoundService:
             created_by=actor.user_id,
             created_at=self._clock(),
         )
-        before = _snapshot(saved) if existing else None
+        before = snapshot(saved) if existing else None
         if existing is not None:
             # Old stops go first: the new ones reuse their sequence numbers.
             existing.stops.clear()
@@ -118,7 +118,7 @@ class RoundService:
         s.flush()
         withdrawn = bool(outcome and outcome.withdraws_approval)
         if withdrawn:
-            self._decide(s, actor, saved, ApprovalDecision.WITHDRAWN, "round.edited")
+            self._decide(s, actor, saved, ApprovalDecision.WITHDRAWN, "round.edited", saved.stops)
         self._audit.record(
             s,
             actor_id=actor.user_id,
@@ -126,7 +126,7 @@ class RoundService:
             entity_type="round",
             entity_id=saved.id,
             before=before,
-            after=_snapshot(saved),
+            after=snapshot(saved),
         )
         return SavedRound(saved.id, saved.version, RoundStatus.DRAFT, withdrawn)
 
@@ -143,7 +143,7 @@ class RoundService:
                 action="round.submitted",
                 entity_type="round",
                 entity_id=saved.id,
-                after=_snapshot(saved),
+                after=snapshot(saved),
             )
             return SavedRound(saved.id, saved.version, RoundStatus.SUBMITTED, False)
 
@@ -192,9 +192,17 @@ class RoundService:
         """Submitted rounds the actor may decide on (never their own crew's)."""
         require(actor, Permission.APPROVE_ROUND)
         with self._session_factory() as s:
+            awaiting = exists().where(
+                m.RoundStop.round_id == m.Round.id, m.RoundStop.approval == StopApproval.PENDING
+            )
             rows = s.scalars(
                 select(m.Round)
-                .where(m.Round.status == RoundStatus.SUBMITTED)
+                .where(
+                    or_(
+                        m.Round.status == RoundStatus.SUBMITTED,
+                        and_(m.Round.status == RoundStatus.IN_PROGRESS, awaiting),
+                    )
+                )
                 .order_by(m.Round.plan_date, m.Round.id)
             ).all()
             out = []
@@ -211,23 +219,35 @@ class RoundService:
         with self._session_factory.begin() as s:
             saved = self._round(s, actor, round_id)
             crew = load_crew(s, saved.crew_id)
-            lifecycle.decide(actor, RoundStatus(saved.status), crew.member_ids, reason)
-            saved.status = (
-                RoundStatus.APPROVED
-                if decision is ApprovalDecision.APPROVED
-                else RoundStatus.REJECTED
-            )
+            status = RoundStatus(saved.status)
+            pending = [stop for stop in saved.stops if stop.approval == StopApproval.PENDING]
+            lifecycle.decide(actor, status, crew.member_ids, reason, len(pending))
+            approved = decision is ApprovalDecision.APPROVED
+            for stop in pending:
+                stop.approval = StopApproval.APPROVED if approved else StopApproval.REJECTED
+                if status is RoundStatus.IN_PROGRESS and not approved:
+                    # The crew must not make a visit the manager refused; the rest goes on.
+                    stop.status = StopStatus.CANCELLED
+            if status is RoundStatus.SUBMITTED:
+                saved.status = RoundStatus.APPROVED if approved else RoundStatus.REJECTED
             s.flush()
-            self._decide(s, actor, saved, decision, reason.strip())
+            self._decide(s, actor, saved, decision, reason.strip(), pending)
             return SavedRound(saved.id, saved.version, RoundStatus(saved.status), False)
 
     def _decide(
-        self, s: Session, actor: Actor, saved: m.Round, decision: ApprovalDecision, reason: str
+        self,
+        s: Session,
+        actor: Actor,
+        saved: m.Round,
+        decision: ApprovalDecision,
+        reason: str,
+        stops: Sequence[m.RoundStop],
     ) -> None:
+        """Record a decision on the exceptions of ``stops``, in its table and the audit log."""
         scope = [
-            {"stop": stop.id, "case": stop.case_id, "rules": _approval_rules(stop)}
-            for stop in saved.stops
-            if _approval_rules(stop)
+            {"stop": stop.id, "case": stop.case_id, "rules": approval_rules(stop)}
+            for stop in stops
+            if approval_rules(stop)
         ]
         s.add(
             m.Approval(
@@ -257,7 +277,8 @@ class RoundService:
         return saved
 
 
-def _approval_rules(stop: m.RoundStop) -> list[str]:
+def approval_rules(stop: m.RoundStop) -> list[str]:
+    """The rules of a stop's exceptions that need a manager's approval."""
     violations = stop.checks.get("violations", [])
     return [v["rule"] for v in violations if v.get("severity") == "approve"]
 
@@ -270,20 +291,25 @@ def _fill(saved: m.Round, plan: RoundPlan, now: datetime) -> None:
     saved.travel_seconds, saved.travel_meters = plan.travel_seconds, plan.travel_meters
     saved.updated_at = now
     for seq, stop in enumerate(plan.stops, start=1):
-        saved.stops.append(
-            m.RoundStop(
-                case_id=stop.case_id,
-                address_id=stop.address_id,
-                seq=seq,
-                pinned=stop.pinned,
-                service_minutes=int((stop.end - stop.start).total_seconds() // 60),
-                planned_arrive=stop.arrive,
-                planned_start=stop.start,
-                planned_end=stop.end,
-                travel_seconds_before=stop.travel_seconds_before,
-                checks=checks_document(stop.check),
-            )
-        )
+        saved.stops.append(stored_stop(stop, seq))
+
+
+def stored_stop(stop: PlannedStop, seq: int) -> m.RoundStop:
+    """A planned stop as a row; its exceptions, if any, wait for a manager's approval."""
+    row = m.RoundStop(
+        case_id=stop.case_id,
+        address_id=stop.address_id,
+        seq=seq,
+        pinned=stop.pinned,
+        service_minutes=int((stop.end - stop.start).total_seconds() // 60),
+        planned_arrive=stop.arrive,
+        planned_start=stop.start,
+        planned_end=stop.end,
+        travel_seconds_before=stop.travel_seconds_before,
+        checks=checks_document(stop.check),
+    )
+    row.approval = StopApproval.PENDING if approval_rules(row) else StopApproval.NONE
+    return row
 
 
 def _ruleset_fields(rulesets: tuple[RuleSetUsed, ...]) -> tuple[str, str, str]:
@@ -296,22 +322,26 @@ def _ruleset_fields(rulesets: tuple[RuleSetUsed, ...]) -> tuple[str, str, str]:
     return profiles or "-", "mixed", "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
-def _snapshot(saved: m.Round) -> dict[str, object]:
+def snapshot(saved: m.Round) -> dict[str, object]:
+    """What the audit log keeps of a round: status, rule set, each stop's case, time, approval."""
     return {
         "status": saved.status,
         "plan_date": saved.plan_date.isoformat(),
         "ruleset_hash": saved.ruleset_hash,
         "stops": [
-            [stop.case_id, stop.planned_start.isoformat() if stop.planned_start else None]
-            for stop in saved.stops
+            [
+                stop.case_id,
+                stop.planned_start.isoformat() if stop.planned_start else None,
+                stop.approval,
+            ]
+            for stop in sorted(saved.stops, key=lambda stop: stop.seq)
         ],
     }
 
 
 def _summary(saved: m.Round, crew_name: str) -> RoundSummary:
-    exceptions = sum(
-        1 for stop in saved.stops if stop.checks.get("status") == Eligibility.NEEDS_APPROVAL.value
-    )
+    # What the approver decides on: all exceptions of a submitted round, the new ones of a re-plan.
+    exceptions = sum(1 for stop in saved.stops if stop.approval == StopApproval.PENDING)
     return RoundSummary(
         saved.id,
         saved.crew_id,

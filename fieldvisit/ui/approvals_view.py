@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.enums import RoundStatus, StopApproval
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.reports.route_sheet_map import MapStop
@@ -42,6 +43,11 @@ class QueueModel(TableModel[RoundSummary]):
         ("approvals.col.round", lambda r, lang: str(r.round_id)),
         ("approvals.col.crew", lambda r, lang: r.crew_name),
         ("approvals.col.date", lambda r, lang: r.plan_date.isoformat()),
+        # "In progress": a re-plan of a day under way added exceptions (only those are decided).
+        (
+            "approvals.col.status",
+            lambda r, lang: translate(f"plan_ui.round_status.{r.status.value}", lang),
+        ),
         ("approvals.col.stops", lambda r, lang: str(r.stops)),
         ("approvals.col.exceptions", lambda r, lang: str(r.exceptions)),
         ("approvals.col.submitted", lambda r, lang: _when(r.submitted_at)),
@@ -82,8 +88,21 @@ def _span(stop: StopDetail, zone: str) -> str:
     return f"{stop.start.astimezone(tz):%H:%M}–{stop.end.astimezone(tz):%H:%M}"
 
 
+def _to_decide(detail: RoundDetail | None, stop: StopDetail) -> bool:
+    """Every exception of a submitted round; of a round under way, those awaiting a decision."""
+    if detail is not None and detail.status is RoundStatus.IN_PROGRESS:
+        return stop.approval == StopApproval.PENDING
+    return stop.status == "needs_approval"
+
+
 def exception_rows(detail: RoundDetail) -> list[ExceptionRow]:
-    rows = [ExceptionRow(s, e, detail.timezone) for s in detail.stops for e in s.exceptions]
+    under_way = detail.status is RoundStatus.IN_PROGRESS
+    rows = [
+        ExceptionRow(s, e, detail.timezone)
+        for s in detail.stops
+        if not under_way or _to_decide(detail, s)
+        for e in s.exceptions
+    ]
     return sorted(rows, key=lambda r: (r.exception.severity != "approve", r.stop.seq))
 
 
@@ -236,7 +255,9 @@ class ApprovalsView(QWidget):
             date=detail.plan_date.isoformat(), version=detail.version,
             profile=detail.rule_profile, ruleset=detail.ruleset_version,
         )  # fmt: skip
-        if not detail.exceptions:
+        if detail.status is RoundStatus.IN_PROGRESS:
+            heading += "\n" + translate("approvals.replanned", self.lang)
+        elif not detail.exceptions:
             heading += "\n" + translate("approvals.no_exceptions", self.lang)
         self.heading.setText(heading)
         lines = [
@@ -251,7 +272,7 @@ class ApprovalsView(QWidget):
         stops = [] if detail is None else detail.stops
         self.map.set_route(
             [
-                MapStop(s.lat, s.lon, s.case_number, s.status == "needs_approval")
+                MapStop(s.lat, s.lon, s.case_number, _to_decide(detail, s))
                 for s in stops
                 if s.lat is not None and s.lon is not None
             ],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock
+from fieldvisit.services.assignment import AssignmentService
 from fieldvisit.services.case_detail import CaseDetails
 from fieldvisit.services.cases import CaseQueries
 from fieldvisit.services.eligibility import EligibilityService
@@ -54,6 +55,7 @@ class Services:
     plan: PlanServices
     field: FieldServices
     clock: Clock
+    assignment: AssignmentService
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
+
+State = TypeVar("State")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,12 @@ class RouteState:
 Apply = Callable[[RouteState], None]
 
 
-class RouteEdit(QUndoCommand):
-    """One edit; redo and undo hand the whole state to the screen, which re-checks it."""
+class StateEdit(QUndoCommand, Generic[State]):
+    """One edit of a screen's whole state; redo and undo hand that state back to the screen."""
 
-    def __init__(self, text: str, before: RouteState, after: RouteState, apply: Apply) -> None:
+    def __init__(
+        self, text: str, before: State, after: State, apply: Callable[[State], None]
+    ) -> None:
         super().__init__(text)
         self.before, self.after = before, after
         self._apply = apply
@@ -62,3 +67,7 @@ class RouteEdit(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.before)
+
+
+class RouteEdit(StateEdit[RouteState]):
+    """One route edit; the screen re-checks each state it is handed."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -52,6 +54,50 @@ def _table(model: CandidatesModel | RouteModel | LeftOutModel, parent: QWidget) 
     return view
 
 
+def screen_actions(
+    owner: QWidget,
+    shortcuts: Mapping[str, QKeySequence | QKeySequence.StandardKey | str],
+    stack: QUndoStack,
+    lang: str,
+) -> dict[str, QAction]:
+    """One action per shortcut and the stack's undo and redo, all working inside ``owner``."""
+    actions: dict[str, QAction] = {}
+    for key, keys in shortcuts.items():
+        actions[key] = QAction(owner)
+        actions[key].setShortcut(QKeySequence(keys))
+    actions["undo"] = stack.createUndoAction(owner, translate("plan_ui.undo", lang))
+    actions["undo"].setShortcut(QKeySequence.StandardKey.Undo)
+    actions["redo"] = stack.createRedoAction(owner, translate("plan_ui.redo", lang))
+    actions["redo"].setShortcut(QKeySequence.StandardKey.Redo)
+    for action in actions.values():
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        owner.addAction(action)
+    return actions
+
+
+def column(parent: QWidget, *widgets: QWidget) -> QWidget:
+    """Widgets stacked in one column without margins."""
+    holder = QWidget(parent)
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        box.addWidget(widget)
+    return holder
+
+
+def three_columns(
+    parent: QWidget, parts: tuple[QWidget, QWidget, QWidget], sizes: list[int]
+) -> QSplitter:
+    """Picker, work area and map side by side; the work area and the map grow."""
+    splitter = QSplitter(Qt.Orientation.Horizontal, parent)
+    for part in parts:
+        splitter.addWidget(part)
+    splitter.setStretchFactor(1, 3)
+    splitter.setStretchFactor(2, 2)
+    splitter.setSizes(sizes)
+    return splitter
+
+
 class PlanLayout(QWidget):
     def __init__(self, lang: str, *, sheets: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,19 +135,7 @@ class PlanLayout(QWidget):
         self.commands: dict[str, QAction] = {}
 
     def build_actions(self, stack: QUndoStack) -> None:
-        for key, keys in SHORTCUTS.items():
-            action = QAction(self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            self.commands[key] = action
-        self.commands["undo"] = stack.createUndoAction(self, translate("plan_ui.undo", self.lang))
-        self.commands["undo"].setShortcut(QKeySequence.StandardKey.Undo)
-        self.commands["redo"] = stack.createRedoAction(self, translate("plan_ui.redo", self.lang))
-        self.commands["redo"].setShortcut(QKeySequence.StandardKey.Redo)
-        for key in ("undo", "redo"):
-            self.commands[key].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(self.commands[key])
+        self.commands.update(screen_actions(self, SHORTCUTS, stack, self.lang))
         self.commands["print"].setVisible(self._sheets)
         self.commands["cancel"].setEnabled(False)
         self._lay_out()
@@ -133,24 +167,14 @@ class PlanLayout(QWidget):
             stretch.setStretch(3, 3)
             stretch.setStretch(6, 1)
         right = self._column(self.labels["map"], self.map)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for part in (left, middle, right):
-            splitter.addWidget(part)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
-        splitter.setSizes([340, 600, 440])
+        splitter = three_columns(self, (left, middle, right), [340, 600, 440])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
     def _column(self, *widgets: QWidget) -> QWidget:
-        column = QWidget(self)
-        box = QVBoxLayout(column)
-        box.setContentsMargins(0, 0, 0, 0)
-        for widget in widgets:
-            box.addWidget(widget)
-        return column
+        return column(self, *widgets)
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang

@@ -36,6 +36,7 @@ class PlanMap(QWidget):
         self._base_label = ""
         self._empty_text = ""
         self.tiles: TileLayer | None = None
+        self.route_colour = ROUTE_COLOUR  # the team plan draws each crew in its own colour
         self.setMinimumSize(QSize(240, 200))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -115,7 +116,7 @@ class PlanMap(QWidget):
         if self._base:
             home = self._at(projection, *self._base)
             path = [home, *path, home] if path else [home]
-        painter.setPen(QPen(QColor(ROUTE_COLOUR), 2.2))
+        painter.setPen(QPen(QColor(self.route_colour), 2.2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPolyline(QPolygonF(path))
         if self._base:
@@ -134,7 +135,7 @@ class PlanMap(QWidget):
     def _draw_stop(
         self, painter: QPainter, at: QPointF, number: int, stop: MapStop, taken: list[QRectF]
     ) -> None:
-        colour = ROUTE_COLOUR
+        colour = self.route_colour
         if stop.needs_approval:
             colour = APPROVAL_COLOUR
         if number - 1 in self._problems:

@@ -15,7 +15,7 @@ from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.i18n import render, translate
 from fieldvisit.services.eligibility_model import CaseEligibility, Eligibility, Reason
-from fieldvisit.services.planning_model import LeftOut, PlannedStop
+from fieldvisit.services.planning_model import LeftOut, PlannedStop, RoundPlan
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -145,7 +145,8 @@ class RouteModel(TableModel[RouteRow]):
     """The route in visiting order; a drop asks for a move (``move_requested``), the screen
     decides, so every reorder goes through the undo stack and is re-checked."""
 
-    move_requested = QtSignal(int, int)  # from row, to row (before the move)
+    move_requested = QtSignal(int, int)  # dragged key (see drag_key), to row (before the move)
+    MIME = ROW_MIME
 
     COLUMNS: tuple[Column, ...] = (
         ("plan_ui.col.seq", lambda r, lang: ""),  # filled from the row number in data()
@@ -170,6 +171,10 @@ class RouteModel(TableModel[RouteRow]):
     def case_ids(self) -> list[int]:
         return [row.stop.case_id for row in self.rows]
 
+    def drag_key(self, row: int) -> int:
+        """What a drag of ``row`` carries: its row number (the team plan's carries the case)."""
+        return row
+
     def tooltip(self, row: RouteRow) -> str | None:
         lines = list(row.problems) + [reason_line(r, self.lang) for r in row.stop.reasons]
         return "\n".join(lines) or None
@@ -189,12 +194,12 @@ class RouteModel(TableModel[RouteRow]):
         return Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
-        return [ROW_MIME]
+        return [self.MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        data.setData(ROW_MIME, ",".join(map(str, rows)).encode())
+        data.setData(self.MIME, ",".join(str(self.drag_key(r)) for r in rows).encode())
         return data
 
     def dropMimeData(  # noqa: N802
@@ -205,15 +210,28 @@ class RouteModel(TableModel[RouteRow]):
         column: int,
         parent: ModelIndex,
     ) -> bool:
-        if action != Qt.DropAction.MoveAction or not data.hasFormat(ROW_MIME):
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(self.MIME):
             return False
-        rows = [int(r) for r in bytes(data.data(ROW_MIME).data()).decode().split(",") if r]
+        rows = [int(r) for r in bytes(data.data(self.MIME).data()).decode().split(",") if r]
         if len(rows) != 1:
             return False
         target = row if row >= 0 else (parent.row() if parent.isValid() else len(self.rows))
         self.move_requested.emit(rows[0], target)
         # False: the view must not delete the dragged row itself; the screen applies the move.
         return False
+
+
+def round_summary(plan: RoundPlan, lang: str) -> str:
+    """A round in one line: stops, driving time and distance, out and back."""
+    return translate(
+        "plan_ui.summary",
+        lang,
+        stops=len(plan.stops),
+        minutes=plan.travel_seconds // 60,
+        km=f"{plan.travel_meters / 1000:.1f}",
+        depart=hm(plan.depart),
+        back=hm(plan.return_),
+    )
 
 
 def left_out_text(left: LeftOut, lang: str) -> str:

@@ -17,8 +17,10 @@ from fieldvisit.services.eligibility_model import DayEligibility
 from fieldvisit.services.planning import DayRequest, PlanningService
 from fieldvisit.services.planning_model import RoundPlan
 from fieldvisit.services.planning_review import RoundDetail
+from fieldvisit.services.replanning import ReplanService
 from fieldvisit.services.rounds import RoundService, SavedRound
 from fieldvisit.services.route_sheet import RouteSheetService
+from fieldvisit.services.team_planning import TeamPlanningService
 from fieldvisit.ui.plan_commands import RouteState
 from fieldvisit.ui.tasks import Progress
 
@@ -45,6 +47,24 @@ class PlanServices:
     rounds: RoundService
     eligibility: EligibilityService
     sheets: RouteSheetService | None = None
+    replans: ReplanService | None = None  # the mid-day re-plan of a round under way
+    team: TeamPlanningService | None = None  # the Team plan screen's (managers)
+
+
+def child_planner(
+    solve: SubprocessSolve, progress: Progress, total: int
+) -> Callable[[rm.Problem, Budget], rm.Plan]:
+    """A planner that runs ``solve`` in a child process: progress to the task, Cancel kills it."""
+
+    def planner(problem: rm.Problem, given: Budget) -> rm.Plan:
+        return solve(
+            problem,
+            given,
+            progress=lambda iterations, _cost: progress.report(iterations, total),
+            cancelled=lambda: progress.cancelled,
+        )
+
+    return planner
 
 
 class Workflow:
@@ -97,14 +117,7 @@ class Workflow:
         total = budget.iterations or 0
 
         def work(progress: Progress) -> RoundPlan:
-            def planner(problem: rm.Problem, given: Budget) -> rm.Plan:
-                return solve(
-                    problem,
-                    given,
-                    progress=lambda iterations, _cost: progress.report(iterations, total),
-                    cancelled=lambda: progress.cancelled,
-                )
-
+            planner = child_planner(solve, progress, total)
             return planning.optimise(actor, request, budget, planner=planner)
 
         return work

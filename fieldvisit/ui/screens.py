@@ -114,6 +114,26 @@ def _plan(context: ScreenContext) -> QWidget:
     )
 
 
+def _team_plan(context: ScreenContext) -> QWidget:
+    from fieldvisit.ui.team_plan_screen import TeamPlanScreen
+
+    day = context.services.clock().date()
+    return TeamPlanScreen(
+        context.services.plan,
+        context.actor,
+        context.lang,
+        context.tasks,
+        report_error=context.errors.report,
+        day=day,
+    )
+
+
+def _assign(context: ScreenContext) -> QWidget:
+    from fieldvisit.ui.assign_screen import AssignScreen
+
+    return AssignScreen(context)
+
+
 def _approvals(context: ScreenContext) -> QWidget:
     from fieldvisit.ui.approvals_view import ApprovalsView
 
@@ -146,6 +166,8 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("plan", "ui.screen.plan", "plan", _plan, (_P.PLAN_ROUND,)),
     ScreenSpec("today", "ui.screen.today", "safety", _today, (_P.RECORD_VISIT,)),
     ScreenSpec("approvals", "ui.screen.approvals", "approvals", _approvals, (_P.APPROVE_ROUND,)),
+    ScreenSpec("assign", "ui.screen.assign", "assign", _assign, (_P.ASSIGN_CASES,)),
+    ScreenSpec("team_plan", "ui.screen.team_plan", "plan", _team_plan, (_P.APPROVE_ROUND,)),
     ScreenSpec("safety", "ui.screen.safety", "safety", _safety, (_P.WATCH_SAFETY,)),
     ScreenSpec("records", "ui.screen.records", "records", _records, (_P.PRINT_RECORDS,)),
     ScreenSpec("reports", "ui.screen.reports", "reports", _reports, (_P.VIEW_REPORTS,)),

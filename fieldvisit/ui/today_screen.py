@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -17,8 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.domain.access import Permission, allows
+from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
+from fieldvisit.routing.budget import Budget
 from fieldvisit.services.field_today import TodayRound, TodayStop
 from fieldvisit.ui.context import ScreenContext
 
@@ -37,10 +43,12 @@ class TodayStopsModel(QAbstractTableModel):
         super().__init__()
         self.lang = lang
         self.stops: tuple[TodayStop, ...] = ()
+        self.zone = ZoneInfo("Asia/Shanghai")
 
-    def set_stops(self, stops: tuple[TodayStop, ...]) -> None:
+    def set_round(self, today: TodayRound | None) -> None:
         self.beginResetModel()
-        self.stops = stops
+        self.stops = today.stops if today else ()
+        self.zone = ZoneInfo(today.timezone) if today else self.zone
         self.endResetModel()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -55,10 +63,10 @@ class TodayStopsModel(QAbstractTableModel):
         stop = self.stops[index.row()]
         return (
             str(stop.seq),
-            _times(stop.planned_start, stop.planned_end),
+            _times(stop.planned_start, stop.planned_end, self.zone),
             stop.case_number,
             stop.address,
-            translate(f"today.status.{stop.visit_status or 'todo'}", self.lang),
+            translate(_status_id(stop), self.lang),
         )[index.column()]
 
     def headerData(  # noqa: N802
@@ -69,10 +77,19 @@ class TodayStopsModel(QAbstractTableModel):
         return None
 
 
-def _times(start: datetime | None, end: datetime | None) -> str:
+def _status_id(stop: TodayStop) -> str:
+    if stop.visit_status:
+        return f"today.status.{stop.visit_status}"
+    if stop.approval == StopApproval.PENDING:
+        return "today.status.awaiting_approval"
+    if stop.stop_status != StopStatus.PLANNED:
+        return f"today.status.{stop.stop_status}"
+    return "today.status.todo"
+
+
+def _times(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> str:
     if start is None or end is None:
         return "—"
-    zone = start.tzinfo
     return f"{start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}"
 
 
@@ -82,6 +99,8 @@ class TodayScreen(QWidget):
         self._context = context
         self._lang = context.lang
         self._round: TodayRound | None = None
+        self.replan_dialog: QWidget | None = None
+        self.replan_budget = Budget(seconds=3.0)  # a short wait: the crew is standing in the street
         self.model = TodayStopsModel(self._lang)
         self._build()
         self.retranslate(self._lang)
@@ -93,11 +112,19 @@ class TodayScreen(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            COLUMNS.index("today.col.address"), QHeaderView.ResizeMode.Stretch
+        )
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.start_button = QPushButton(self)
         self.start_button.setEnabled(False)
         self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.replan_button = QPushButton(self)
+        self.replan_button.setEnabled(False)
+        self.replan_button.setShortcut(QKeySequence("Ctrl+R"))
+        self.replan_button.clicked.connect(self._on_replan_button_clicked)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         left = QWidget(self)
@@ -107,6 +134,7 @@ class TodayScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.start_button)
         row.addStretch(1)
+        row.addWidget(self.replan_button)
         column.addLayout(row)
         column.addWidget(self.message)
         self.panel_host = QWidget(self)
@@ -123,6 +151,8 @@ class TodayScreen(QWidget):
         self._lang = self.model.lang = lang
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self.start_button.setText(translate("today.start", lang))
+        self.replan_button.setText(translate("replan.open", lang))
+        self.replan_button.setToolTip(translate("replan.open_hint", lang))
         self._show_heading()
 
     def refresh(self) -> None:
@@ -148,11 +178,53 @@ class TodayScreen(QWidget):
 
     def _on_round_loaded(self, today: TodayRound | None) -> None:
         self._round = today
-        self.model.set_stops(today.stops if today else ())
+        self.model.set_round(today)
         self._show_heading()
+        self.replan_button.setEnabled(self._may_replan())
+        self._on_table_selection_changed()
+
+    def _may_replan(self) -> bool:
+        under_way = self._round is not None and self._round.status is RoundStatus.IN_PROGRESS
+        return (
+            under_way
+            and self._context.services.plan.replans is not None
+            and allows(self._context.actor, Permission.PLAN_ROUND)
+        )
 
     def _on_table_selection_changed(self, *_args: object) -> None:
-        self.start_button.setEnabled(self.selected_stop() is not None)
+        stop = self.selected_stop()
+        self.start_button.setEnabled(
+            stop is not None and (stop.workable or stop.visit_id is not None)
+        )
+        if stop is not None and stop.approval == StopApproval.PENDING:
+            self.message.setText(translate("today.awaiting_approval", self._lang))
+
+    def _on_replan_button_clicked(self) -> None:
+        from fieldvisit.ui.replan_dialog import ReplanDialog
+
+        services, today = self._context.services, self._round
+        replans = services.plan.replans
+        if today is None or replans is None:
+            return
+        dialog = ReplanDialog(
+            replans,
+            services.eligibility,
+            self._context.actor,
+            today,
+            services.clock().date(),
+            self._lang,
+            self._context.tasks,
+            self._context.errors.report,
+            budget=self.replan_budget,
+            parent=self,
+        )
+        dialog.applied.connect(self._on_replanned)
+        self.replan_dialog = dialog
+        dialog.open()
+
+    def _on_replanned(self, _saved: object) -> None:
+        self.message.setText(translate("replan.applied", self._lang))
+        self.refresh()
 
     def _on_start_button_clicked(self) -> None:
         stop = self.selected_stop()

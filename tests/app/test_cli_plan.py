@@ -50,3 +50,65 @@ def test_plan_names_an_unknown_crew(
     )
     assert code == 2
     assert "Crew 99 not found" in capsys.readouterr().err
+
+
+def _rounds_of(path: Path) -> list[tuple[int, str | None]]:
+    from sqlalchemy import select
+
+    from fieldvisit.storage import models as m
+    from fieldvisit.storage.database import Database
+
+    db = Database.open(f"sqlite:///{path}")
+    with db.session_factory() as s:
+        rows = s.execute(select(m.Round.crew_id, m.Round.team_plan_id).order_by(m.Round.crew_id))
+        found = [(crew, team_plan) for crew, team_plan in rows]
+    db.dispose()
+    return found
+
+
+@pytest.fixture
+def demo_copy(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database, with an audit key of its own."""
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_sqlite_file, copy)
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    return copy
+
+
+def test_plan_team_hands_out_every_crew_s_draft_and_prints_each_crew(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = demo_copy
+    before = _rounds_of(copy)
+    args = ["plan", "--team", "1", "--date", "2026-12-02", "--db", f"sqlite:///{copy}"]
+    assert main([*args, "--seconds", "0.5", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Team plan for 2026-12-02: 2 crews" in out
+    assert "Crew 1 " in out
+    assert "Crew 2 " in out
+    assert "(round " in out
+    assert " 1. " in out
+    assert "Not scheduled" in out
+    added = [r for r in _rounds_of(copy) if r not in before]
+    assert [crew for crew, _ in added] == [1, 2]
+    assert len({team_plan for _, team_plan in added}) == 1
+    assert added[0][1] is not None
+
+
+def test_plan_with_several_crews_plans_them_together_in_chinese(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = demo_copy
+    args = ["plan", "--crew", "3", "--crew", "4", "--date", "2026-12-02"]
+    code = main([*args, "--db", f"sqlite:///{copy}", "--seconds", "0.5", "--lang", "zh"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "2026-12-02 的团队规划：2 个小组" in out
+    assert "小组 3 " in out
+    assert "小组 4 " in out
+
+
+def test_plan_needs_a_crew_or_a_team(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["plan", "--date", "2026-12-02", "--db", f"sqlite:///{demo_copy}", "--lang", "en"]
+    assert main(args) == 2
+    assert "--team TEAM_ID" in capsys.readouterr().err

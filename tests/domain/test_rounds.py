@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fieldvisit.domain import rounds
 from fieldvisit.domain.access import Actor
-from fieldvisit.domain.enums import Role, RoundStatus
+from fieldvisit.domain.enums import Role, RoundStatus, StopApproval
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 
 MANAGER = Actor(10, Role.MANAGER, team_id=1)
@@ -70,3 +72,34 @@ def test_decisions_that_break_the_rules_are_refused(
 ) -> None:
     with pytest.raises(error):
         rounds.decide(actor, status, members, reason)
+
+
+RULES = st.frozensets(st.sampled_from(["CN.min_gap_days", "CN.vulnerable", "CN.late_hours"]))
+
+
+@given(rules=RULES, approved=RULES, before=st.sampled_from([*StopApproval, None]))
+def test_a_replanned_stop_keeps_its_approval_only_within_what_was_approved(
+    rules: frozenset[str], approved: frozenset[str], before: StopApproval | None
+) -> None:
+    after = rounds.replanned_approval(rules, before, approved)
+    if not rules:
+        assert after is StopApproval.NONE
+    elif before is StopApproval.APPROVED and rules <= approved:
+        assert after is StopApproval.APPROVED
+    else:
+        assert after is StopApproval.PENDING  # a new or widened exception goes to a manager
+
+
+def test_a_round_under_way_is_decided_only_on_a_replan_s_new_exceptions() -> None:
+    with pytest.raises(ConflictError, match="not_submitted"):
+        rounds.decide(MANAGER, RoundStatus.IN_PROGRESS, frozenset(), "ok", pending_exceptions=0)
+    rounds.decide(MANAGER, RoundStatus.IN_PROGRESS, frozenset(), "ok", pending_exceptions=1)
+    with pytest.raises(PermissionDeniedError):
+        rounds.decide(MANAGER, RoundStatus.IN_PROGRESS, frozenset({10}), "ok", 1)
+
+
+@pytest.mark.parametrize("status", [s for s in RoundStatus if s is not RoundStatus.IN_PROGRESS])
+def test_only_a_round_under_way_is_replanned(status: RoundStatus) -> None:
+    with pytest.raises(ConflictError, match="not_in_progress"):
+        rounds.replan(status)
+    rounds.replan(RoundStatus.IN_PROGRESS)

@@ -52,6 +52,8 @@ def test_stops_are_listed_and_check_in_opens(
     drain()
     assert screen.model.rowCount() > 0
     assert "今日路线" in screen.heading.text()
+    starts = [screen.model.index(row, 1).data()[:5] for row in range(screen.model.rowCount())]
+    assert all("08:30" <= start <= "18:00" for start in starts)  # the crew's clock, not UTC
     screen.table.selectRow(0)
     assert screen.start_button.isEnabled()
     screen.start_button.click()

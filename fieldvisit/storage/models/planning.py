@@ -65,6 +65,9 @@ class RoundStop(Base):
     planned_end: Mapped[datetime | None]
     travel_seconds_before: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default="planned")
+    # none | pending | approved | rejected: a stop's exceptions are approved stop by stop, so a
+    # mid-day re-plan keeps the approval of the stops it did not change.
+    approval: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     # Compliance verdict at planning time: allowed intervals, violations (rule, severity, source).
     checks: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 

@@ -1,0 +1,158 @@
+"""The Team plan screen end to end on the demo: optimise, move between crews, undo, hand out."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMenu
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import FixedClock
+from fieldvisit.domain.rounds import DayTemplate
+from fieldvisit.routing.budget import Budget
+from fieldvisit.routing.planner import solve
+from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.eligibility import EligibilityService
+from fieldvisit.services.planning import PlanningService
+from fieldvisit.services.rounds import RoundService
+from fieldvisit.services.team_planning import TeamPlanningService
+from fieldvisit.services.users import UserDirectory
+from fieldvisit.storage import models as m
+from fieldvisit.storage.database import Database
+from fieldvisit.ui.plan_models import PROBLEM_COLOUR
+from fieldvisit.ui.plan_workflow import PlanServices
+from fieldvisit.ui.tasks import TaskRunner
+from fieldvisit.ui.team_plan_screen import TeamPlanScreen
+
+DAY = date(2026, 12, 2)
+CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
+BUDGET = Budget(iterations=300, seed=0)
+TEMPLATE = DayTemplate(max_visits=4)  # one stop more than that is a sure violation
+
+
+def manager(db: Database) -> Actor:
+    with db.session_factory() as s:
+        user = s.scalar(select(m.User.id).where(m.User.role == "manager", m.User.team_id == 1))
+    assert user is not None
+    return UserDirectory(db.session_factory).actor(user)
+
+
+def services(db: Database) -> PlanServices:
+    factory = db.session_factory
+    eligibility = EligibilityService(factory)
+    rounds = RoundService(factory, AuditLog(b"k" * 32, CLOCK), CLOCK)
+    team = TeamPlanningService(factory, eligibility, solve, rounds)
+    return PlanServices(
+        PlanningService(factory, eligibility, solve), rounds, eligibility, team=team
+    )
+
+
+def open_screen(
+    qtbot: QtBot, db: Database, tasks: TaskRunner, budget: Budget = BUDGET, lang: str = "zh"
+) -> TeamPlanScreen:
+    screen = TeamPlanScreen(
+        services(db), manager(db), lang, tasks, budget=budget, template=TEMPLATE, day=DAY
+    )
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.crews.count() == 2, timeout=10_000)
+    return screen
+
+
+def optimise(qtbot: QtBot, screen: TeamPlanScreen) -> None:
+    with qtbot.waitSignal(screen.optimise_ended, timeout=60_000) as ended:
+        screen.commands["optimise"].trigger()
+    assert ended.args == [True]
+
+
+def settle(qtbot: QtBot, tasks: TaskRunner) -> None:
+    qtbot.waitUntil(lambda: tasks.pending() == 0, timeout=20_000)
+
+
+def test_optimise_move_between_crews_undo_and_hand_out(
+    qtbot: QtBot, qtmodeltester: ModelTester, demo_db: Database, tasks: TaskRunner
+) -> None:
+    screen = open_screen(qtbot, demo_db, tasks)
+    assert sorted(screen.checked_crews()) == [1, 2]
+    optimise(qtbot, screen)
+    first, second = screen.panels
+    assert first.model.rowCount() == second.model.rowCount() == TEMPLATE.max_visits
+    assert set(first.model.case_ids()).isdisjoint(second.model.case_ids())
+    assert screen.left_out_model.rowCount() > 0
+    lines = screen.map.lines()
+    assert [len(line.stops) for line in lines] == [4, 4]
+    assert lines[0].colour != lines[1].colour
+    assert first.problems.text() == "按当前顺序检查：没有违规。"
+    for model in (first.model, second.model, screen.left_out_model):
+        qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+    optimised = screen.plan
+    # Drag the first crew's first stop into the second crew's list, at the top.
+    moved = first.model.rows[0].stop.case_id
+    data = first.model.mimeData([first.model.index(0, 1)])
+    assert not second.model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    settle(qtbot, tasks)
+    assert second.model.case_ids()[0] == moved
+    assert moved not in first.model.case_ids()
+    assert second.problems.text().startswith("按当前顺序检查发现问题")
+    assert "外访次数超过该组上限" in second.problems.text()
+    last = second.model.index(4, 1)
+    assert last.data(Qt.ItemDataRole.BackgroundRole) == PROBLEM_COLOUR
+    assert first.problems.text() == "按当前顺序检查：没有违规。"
+    screen.commands["hand_out"].trigger()  # refused while a crew's round breaks a rule
+    settle(qtbot, tasks)
+    assert "违反规则" in screen.message.text()
+    screen.commands["undo"].trigger()
+    assert screen.plan is optimised
+    assert first.model.case_ids()[0] == moved
+    with qtbot.waitSignal(screen.rounds_handed_out, timeout=20_000) as handed:
+        screen.commands["hand_out"].trigger()
+    assert len(handed.args[0]) == 2
+    with demo_db.session_factory() as s:
+        rounds = s.scalars(select(m.Round).where(m.Round.plan_date == DAY)).all()
+        assert sorted(r.crew_id for r in rounds) == [1, 2]
+        assert len({r.team_plan_id for r in rounds}) == 1
+        assert rounds[0].team_plan_id is not None
+    assert "已下发 2 条草稿路线" in screen.message.text()
+
+
+def test_the_context_menu_moves_a_left_out_case_onto_a_crew(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner
+) -> None:
+    screen = open_screen(qtbot, demo_db, tasks, lang="en")
+    optimise(qtbot, screen)
+    left = next(r for r in screen.left_out_model.rows if "route.max_visits" in r.route_codes)
+    menu = screen.move_menu(left.case_id, exclude=None)
+    targets = menu.findChildren(QMenu)[0]
+    assert screen.plan is not None
+    assert [a.text() for a in targets.actions()] == [c.name for c in screen.plan.crews]
+    targets.actions()[1].trigger()
+    settle(qtbot, tasks)
+    second = screen.panels[1]
+    assert second.model.case_ids()[-1] == left.case_id
+    assert left.case_id not in [r.case_id for r in screen.left_out_model.rows]
+    assert "More visits than the crew's maximum" in second.problems.text()
+    assert screen.undo_stack.undoText().startswith("Move ")
+
+
+def test_cancel_ends_without_a_result(qtbot: QtBot, demo_db: Database, tasks: TaskRunner) -> None:
+    screen = open_screen(qtbot, demo_db, tasks, budget=Budget(seconds=60.0, seed=0))
+    plans: list[object] = []
+    screen.plan_changed.connect(plans.append)
+    screen.commands["optimise"].trigger()
+    qtbot.waitUntil(lambda: bool(multiprocessing.active_children()), timeout=20_000)
+    started = time.perf_counter()
+    with qtbot.waitSignal(screen.optimise_ended, timeout=10_000) as ended:
+        screen.commands["cancel"].trigger()
+    assert ended.args == [False]
+    assert time.perf_counter() - started < 5
+    assert plans == []
+    assert screen.plan is None
+    assert screen.panels == []
+    assert screen.message.text() == "已取消优化，路线未改变。"
+    assert multiprocessing.active_children() == []
+    assert screen.commands["optimise"].isEnabled()
