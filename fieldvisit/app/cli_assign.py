@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from fieldvisit.domain.access import Actor
     from fieldvisit.services.assignment import AssignmentResult, AssignmentService
     from fieldvisit.services.cases import CaseQuery
-    from fieldvisit.services.users import UserDirectory
 
 FILTER_KEYS = ("text", "team", "crew", "state", "dpd", "located")
 
@@ -47,6 +46,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def assign_cases(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import open_audit
+    from fieldvisit.app.cli_acting import acting_user, team_manager
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.services.assignment import AssignmentService
     from fieldvisit.services.users import UserDirectory
@@ -58,7 +58,8 @@ def assign_cases(args: argparse.Namespace) -> int:
             database.session_factory, open_audit(url, system_clock), system_clock
         )
         team = service.crew_team(args.crew)
-        actor = _actor(UserDirectory(database.session_factory), team, args.user)
+        users = UserDirectory(database.session_factory)
+        actor = acting_user(users, args.user, lambda: team_manager(users, team))
         ids = _selection(service, actor, args)
         crew = None if args.unassign else args.crew
         result = service.assign(actor, ids, args.team or team, crew, args.reason)
@@ -66,22 +67,6 @@ def assign_cases(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     return 0
-
-
-def _actor(users: UserDirectory, team: int, username: str | None) -> Actor:
-    from fieldvisit.domain.enums import Role
-    from fieldvisit.domain.errors import NotFoundError
-
-    for user in users.active_users():
-        if username is not None and user.username == username:
-            return users.actor(user.id)
-        if username is None and user.role is Role.MANAGER:
-            actor = users.actor(user.id)
-            if actor.team_id == team:
-                return actor
-    if username is None:
-        raise NotFoundError("assign.cli.no_manager", team=team)
-    raise NotFoundError("assign.cli.no_user", user=username)
 
 
 def _selection(service: AssignmentService, actor: Actor, args: argparse.Namespace) -> list[int]:

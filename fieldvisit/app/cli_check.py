@@ -62,19 +62,14 @@ def check_case(args: argparse.Namespace) -> int:
 
 
 def _actor(database: Database, username: str | None) -> Actor:
+    from fieldvisit.app.cli_acting import acting_user
     from fieldvisit.domain.access import Actor
     from fieldvisit.domain.enums import Role
-    from fieldvisit.domain.errors import NotFoundError
     from fieldvisit.services.users import UserDirectory
 
-    if username is None:
-        # A verdict holds no personal data; the operator already holds the database URL.
-        return Actor(user_id=0, role=Role.COMPLIANCE, display_name="cli")
-    users = UserDirectory(database.session_factory)
-    for user in users.active_users():
-        if user.username == username:
-            return users.actor(user.id)
-    raise NotFoundError("eligibility.error.no_user", user=username)
+    # A verdict holds no personal data; the operator already holds the database URL.
+    nobody = Actor(user_id=0, role=Role.COMPLIANCE, display_name="cli")
+    return acting_user(UserDirectory(database.session_factory), username, lambda: nobody)
 
 
 def explain(result: CaseEligibility, crew: int | None, lang: str) -> list[str]:

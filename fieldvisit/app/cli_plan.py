@@ -42,6 +42,7 @@ def plan_day(args: argparse.Namespace) -> int:
         raise ValidationError("cli.plan.no_crew")
     args.crew = args.crew[0]  # one crew: the single-crew flow below
     from fieldvisit.app.audit_paths import open_audit
+    from fieldvisit.app.cli_acting import acting_user, first_member
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.routing.budget import Budget
     from fieldvisit.routing.planner import solve
@@ -53,7 +54,10 @@ def plan_day(args: argparse.Namespace) -> int:
     url = db_url(args)
     database = open_database(url)
     rounds = RoundService(database.session_factory, open_audit(url, system_clock), system_clock)
-    actor = _actor(UserDirectory(database.session_factory), rounds, args)
+    users = UserDirectory(database.session_factory)
+    actor = acting_user(
+        users, args.user, lambda: first_member(users, rounds.crew_members(args.crew), args.crew)
+    )
     planning = PlanningService(
         database.session_factory, EligibilityService(database.session_factory), solve
     )
@@ -65,20 +69,6 @@ def plan_day(args: argparse.Namespace) -> int:
     _print_plan(args, plan, saved)
     database.dispose()
     return 0
-
-
-def _actor(users: Any, rounds: Any, args: argparse.Namespace) -> Any:
-    from fieldvisit.domain.errors import NotFoundError
-
-    if args.user is None:
-        members = sorted(rounds.crew_members(args.crew))
-        if not members:
-            raise NotFoundError("round.error.no_crew", crew=args.crew)
-        return users.actor(members[0])
-    for user in users.active_users():
-        if user.username == args.user:
-            return users.actor(user.id)
-    raise NotFoundError("eligibility.error.no_user", user=args.user)
 
 
 def _print_plan(args: argparse.Namespace, plan: Any, saved: Any) -> None:

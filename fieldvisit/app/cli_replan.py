@@ -36,7 +36,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def replan_day(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import open_audit
-    from fieldvisit.app.cli_plan import _actor
+    from fieldvisit.app.cli_acting import acting_user, first_member
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.domain.errors import NotFoundError
     from fieldvisit.routing.budget import Budget
@@ -54,7 +54,10 @@ def replan_day(args: argparse.Namespace) -> int:
     audit = open_audit(url, clock)
     factory = database.session_factory
     rounds = RoundService(factory, audit, clock)
-    actor = _actor(UserDirectory(factory), rounds, args)
+    users = UserDirectory(factory)
+    actor = acting_user(
+        users, args.user, lambda: first_member(users, rounds.crew_members(args.crew), args.crew)
+    )
     saved = rounds.for_day(actor, args.crew, args.date)
     if saved is None:
         raise NotFoundError("replan.error.no_round", crew=args.crew, date=args.date.isoformat())

@@ -16,6 +16,7 @@ from fieldvisit.i18n import translate
 
 def plan_team(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import open_audit
+    from fieldvisit.app.cli_acting import acting_user, team_manager
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.routing.budget import Budget
     from fieldvisit.routing.planner import solve
@@ -32,28 +33,14 @@ def plan_team(args: argparse.Namespace) -> int:
     service = TeamPlanningService(factory, EligibilityService(factory), solve, rounds)
     crews = tuple(args.crew or ())
     team_id = args.team if args.team is not None else service.team_of(crews[0])
-    actor = _actor(UserDirectory(factory), team_id, args.user)
+    users = UserDirectory(factory)
+    actor = acting_user(users, args.user, lambda: team_manager(users, team_id))
     request = TeamRequest(args.date, team_id=team_id, crew_ids=crews)
     plan = service.optimise(actor, request, Budget(seconds=args.seconds, seed=args.seed))
     saved = service.hand_out(actor, plan)
     _print_team(args.lang, plan, saved)
     database.dispose()
     return 0
-
-
-def _actor(users: Any, team_id: int, username: str | None) -> Any:
-    from fieldvisit.domain.errors import NotFoundError
-
-    for user in users.active_users():
-        if username is not None and user.username == username:
-            return users.actor(user.id)
-        if username is None and user.role.value == "manager":
-            actor = users.actor(user.id)
-            if actor.team_id == team_id:
-                return actor
-    if username is not None:
-        raise NotFoundError("eligibility.error.no_user", user=username)
-    raise NotFoundError("team_plan.error.no_manager", team=team_id)
 
 
 def _print_team(lang: str, plan: Any, saved: Any) -> None:

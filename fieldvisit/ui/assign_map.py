@@ -19,10 +19,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from fieldvisit.domain.map_scale import nice_distance, scale_label
 from fieldvisit.reports.route_sheet_map import EARTH_RADIUS_M, Projection, fit
 from fieldvisit.services.assignment import MapCase
-from fieldvisit.ui.map_painting import draw_grid
+from fieldvisit.ui.map_painting import draw_grid, draw_scale_bar
 
 MARGIN = 36.0
 MIN_STEP_PX = 4.0  # a lasso point every few pixels: smooth enough, never thousands
@@ -185,7 +184,7 @@ class AssignMap(QWidget):
         self._draw_points(painter, projection)
         self._draw_area(painter, projection)
         self._draw_legend(painter)
-        self._draw_scale(painter, area, projection.metres_per_unit)
+        draw_scale_bar(painter, area, projection.metres_per_unit, QColor("#1d2733"))
         painter.setPen(QColor("#52606d"))
         painter.drawText(
             area.adjusted(8, 8, -8, -8),
@@ -251,14 +250,3 @@ class AssignMap(QWidget):
             painter.drawEllipse(QPointF(box.left() + 12, y), 5, 5)
             painter.setPen(QColor("#1d2733"))
             painter.drawText(QPointF(box.left() + 22, y + metrics.ascent() / 2 - 1), text)
-
-    def _draw_scale(self, painter: QPainter, area: QRectF, metres_per_px: float) -> None:
-        metres = nice_distance(metres_per_px * area.width() / 4)
-        length = metres / metres_per_px
-        left = QPointF(area.left() + 14, area.bottom() - 14)
-        right = left + QPointF(length, 0)
-        painter.setPen(QPen(QColor("#1d2733"), 2))
-        painter.drawLine(left, right)
-        painter.drawLine(left, left - QPointF(0, 5))
-        painter.drawLine(right, right - QPointF(0, 5))
-        painter.drawText(left + QPointF(0, -8), scale_label(metres))

@@ -10,8 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from fieldvisit.domain.map_scale import nice_distance, scale_label
-from fieldvisit.ui.map_painting import draw_grid
+from fieldvisit.ui.map_painting import draw_grid, draw_scale_bar
 
 EARTH_RADIUS_M = 6_371_000.0
 MIN_SPAN_M = 1_500.0  # a single address still gets a readable neighbourhood scale
@@ -67,7 +66,9 @@ class CaseMap(QWidget):
         grid.setAlpha(60)
         draw_grid(painter, area, grid, 40.0)
         self._draw_points(painter, project, palette)
-        self._draw_scale(painter, area, metres_per_px, palette)
+        draw_scale_bar(
+            painter, area, metres_per_px, palette.color(QPalette.ColorRole.Text), margin=12
+        )
 
     def _projection(self, area: QRectF) -> tuple[float, Callable[[MapPoint], QPointF]]:
         lat0 = sum(p.lat for p in self._points) / len(self._points)
@@ -107,16 +108,3 @@ class CaseMap(QWidget):
             # Labels near the right edge go to the left of their point, so none is cut off.
             dx = 10.0 if at.x() + 10 + width < self.width() - 4 else -10.0 - width
             painter.drawText(at + QPointF(dx, 5), point.label)
-
-    def _draw_scale(
-        self, painter: QPainter, area: QRectF, metres_per_px: float, palette: QPalette
-    ) -> None:
-        metres = nice_distance(metres_per_px * area.width() / 4)
-        length = metres / metres_per_px
-        left = QPointF(area.left() + 12, area.bottom() - 12)
-        right = left + QPointF(length, 0)
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 2))
-        painter.drawLine(left, right)
-        painter.drawLine(left, left - QPointF(0, 5))
-        painter.drawLine(right, right - QPointF(0, 5))
-        painter.drawText(left + QPointF(0, -8), scale_label(metres))

@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from fieldvisit.domain.map_scale import nice_distance, scale_label
 from fieldvisit.reports.route_sheet_map import (
     APPROVAL_COLOUR,
     ROUTE_COLOUR,
@@ -17,7 +16,7 @@ from fieldvisit.reports.route_sheet_map import (
     Projection,
     fit,
 )
-from fieldvisit.ui.map_painting import draw_grid
+from fieldvisit.ui.map_painting import draw_grid, draw_scale_bar
 from fieldvisit.ui.plan_tiles import TileLayer
 
 MARGIN = 40.0
@@ -99,7 +98,7 @@ class PlanMap(QWidget):
         draw_grid(painter, area, QColor(160, 170, 180, 60), 48.0)
         self._draw_area(painter, projection)
         self._draw_route(painter, projection)
-        self._draw_scale(painter, area, projection.metres_per_unit)
+        draw_scale_bar(painter, area, projection.metres_per_unit, QColor("#1d2733"))
 
     def _at(self, projection: Projection, lat: float, lon: float) -> QPointF:
         x, y = projection.project(lat, lon)
@@ -156,14 +155,3 @@ class PlanMap(QWidget):
         taken.append(box)
         painter.setPen(QColor("#1d2733"))
         painter.drawText(box.bottomLeft() - QPointF(0, 3), stop.label)
-
-    def _draw_scale(self, painter: QPainter, area: QRectF, metres_per_px: float) -> None:
-        metres = nice_distance(metres_per_px * area.width() / 4)
-        length = metres / metres_per_px
-        left = QPointF(area.left() + 14, area.bottom() - 14)
-        right = left + QPointF(length, 0)
-        painter.setPen(QPen(QColor("#1d2733"), 2))
-        painter.drawLine(left, right)
-        painter.drawLine(left, left - QPointF(0, 5))
-        painter.drawLine(right, right - QPointF(0, 5))
-        painter.drawText(left + QPointF(0, -8), scale_label(metres))

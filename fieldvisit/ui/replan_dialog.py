@@ -27,16 +27,15 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import StopApproval
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
-from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.runner import solve_in_subprocess
 from fieldvisit.services.eligibility import EligibilityService
 from fieldvisit.services.field_today import TodayRound
 from fieldvisit.services.replanning import Replan, ReplanRequest, ReplanService
 from fieldvisit.services.rounds import SavedRound
+from fieldvisit.ui.plan_workflow import SubprocessSolve, child_planner
 from fieldvisit.ui.tasks import Progress, Task, TaskRunner
 
-SubprocessSolve = Callable[..., rm.Plan]
 REASONS = ("replan.reason.late", "replan.reason.no_access", "replan.reason.urgent")
 PROPOSAL_COLUMNS = ("replan.col.seq", "replan.col.time", "replan.col.case", "replan.col.approval")
 
@@ -49,17 +48,9 @@ def propose_work(
     solve: SubprocessSolve = solve_in_subprocess,
 ) -> Callable[[Progress], Replan]:
     """The background work of a proposal: the planner runs in a child process Cancel can kill."""
-    total = budget.iterations or 0
 
     def work(progress: Progress) -> Replan:
-        def planner(problem: rm.Problem, given: Budget) -> rm.Plan:
-            return solve(
-                problem,
-                given,
-                progress=lambda iterations, _cost: progress.report(iterations, total),
-                cancelled=lambda: progress.cancelled,
-            )
-
+        planner = child_planner(solve, progress, budget.iterations or 0)
         return replans.propose(actor, request, budget, planner=planner)
 
     return work
