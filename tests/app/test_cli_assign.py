@@ -112,7 +112,7 @@ def test_assign_by_area(url: str, capsys: pytest.CaptureFixture[str]) -> None:
         (["--case", "999999", "--reason", "x"], "1 cases not found: 999999"),
         (["--area", "31,121;31,122", "--reason", "x"], "at least 3 different corners"),
         (["--filter", "colour=red", "--reason", "x"], 'Bad filter "colour=red"'),
-        (["--case", "1", "--reason", "x", "--as", "nobody"], "No active user \"nobody\""),
+        (["--case", "1", "--reason", "x", "--as", "nobody"], 'No active user "nobody"'),
         (["--case", "1", "--reason", "x", "--team", "2"], "Crew 2 is not part of team 2"),
     ],
 )
