@@ -55,9 +55,13 @@ class ScreenSpec:
     factory: ScreenFactory
     # Any one of these lets the actor use the screen; the services enforce it again.
     permissions: tuple[Permission, ...]
+    # And all of these (a screen whose work needs two permissions, e.g. plan and approve).
+    also: tuple[Permission, ...] = ()
 
     def available_to(self, actor: Actor) -> bool:
-        return any(allows(actor, p) for p in self.permissions)
+        return any(allows(actor, p) for p in self.permissions) and all(
+            allows(actor, p) for p in self.also
+        )
 
 
 def _cases(context: ScreenContext) -> QWidget:
@@ -167,7 +171,15 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("today", "ui.screen.today", "safety", _today, (_P.RECORD_VISIT,)),
     ScreenSpec("approvals", "ui.screen.approvals", "approvals", _approvals, (_P.APPROVE_ROUND,)),
     ScreenSpec("assign", "ui.screen.assign", "assign", _assign, (_P.ASSIGN_CASES,)),
-    ScreenSpec("team_plan", "ui.screen.team_plan", "plan", _team_plan, (_P.APPROVE_ROUND,)),
+    # A team plan is a manager's: planning rounds for crews whose rounds they may approve.
+    ScreenSpec(
+        "team_plan",
+        "ui.screen.team_plan",
+        "plan",
+        _team_plan,
+        (_P.PLAN_ROUND,),
+        (_P.APPROVE_ROUND,),
+    ),
     ScreenSpec("safety", "ui.screen.safety", "safety", _safety, (_P.WATCH_SAFETY,)),
     ScreenSpec("records", "ui.screen.records", "records", _records, (_P.PRINT_RECORDS,)),
     ScreenSpec("reports", "ui.screen.reports", "reports", _reports, (_P.VIEW_REPORTS,)),

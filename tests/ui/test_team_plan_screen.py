@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
+from fieldvisit.domain.enums import Role
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
@@ -27,6 +29,7 @@ from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.plan_models import PROBLEM_COLOUR
 from fieldvisit.ui.plan_workflow import PlanServices
+from fieldvisit.ui.screens import screens_for
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.team_plan_screen import TeamPlanScreen
 
@@ -156,3 +159,8 @@ def test_cancel_ends_without_a_result(qtbot: QtBot, demo_db: Database, tasks: Ta
     assert screen.message.text() == "已取消优化，路线未改变。"
     assert multiprocessing.active_children() == []
     assert screen.commands["optimise"].isEnabled()
+
+
+def test_only_managers_see_the_team_plan(actor_of: Callable[[Role], Actor]) -> None:
+    shown = {role: {s.key for s in screens_for(actor_of(role))} for role in Role}
+    assert [role for role in Role if "team_plan" in shown[role]] == [Role.MANAGER]
