@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.app import gui
+from fieldvisit.domain.map_scale import nice_distance, scale_label
 from fieldvisit.ui import language
-from fieldvisit.ui.case_map import CaseMap, MapPoint, nice_distance, scale_label
+from fieldvisit.ui.case_map import CaseMap, MapPoint
 from fieldvisit.ui.context import Services
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.main_window import ACTIONS
