@@ -76,18 +76,9 @@ def replan_day(args: argparse.Namespace) -> int:
 
 
 def _print(lang: str, proposal: Any) -> None:
-    print(
-        translate(
-            "replan.summary",
-            lang,
-            kept=len(proposal.finished),
-            stops=len(proposal.plan.stops),
-            dropped=len(proposal.dropped),
-        )
-    )
-    first = max((f.seq for f in proposal.finished), default=0) + 1
+    print(render(proposal.summary, lang))
     for seq, (stop, approval) in enumerate(
-        zip(proposal.plan.stops, proposal.approvals, strict=True), start=first
+        zip(proposal.plan.stops, proposal.approvals, strict=True), start=proposal.first_seq
     ):
         print(
             translate(

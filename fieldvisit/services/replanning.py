@@ -19,6 +19,7 @@ from fieldvisit.domain.access import Actor, Permission, require, require_team
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError, ValidationError
+from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.audit import AuditLog
@@ -62,6 +63,22 @@ class Replan:
     @property
     def needs_approval(self) -> bool:
         return StopApproval.PENDING in self.approvals
+
+    @property
+    def first_seq(self) -> int:
+        """The sequence number of the first stop still to make."""
+        return max((f.seq for f in self.finished), default=0) + 1
+
+    @property
+    def summary(self) -> Message:
+        return Message(
+            "replan.summary",
+            {
+                "kept": len(self.finished),
+                "stops": len(self.plan.stops),
+                "dropped": len(self.dropped),
+            },
+        )
 
 
 @dataclass(frozen=True)

@@ -275,12 +275,11 @@ class ReplanDialog(QDialog):
     def _show_proposal(self, proposal: Replan) -> None:
         lang, table = self._lang, self.proposal_table
         table.setRowCount(len(proposal.plan.stops))
-        first = max((f.seq for f in proposal.finished), default=0) + 1
         for row, (stop, approval) in enumerate(
             zip(proposal.plan.stops, proposal.approvals, strict=True)
         ):
             cells = (
-                str(first + row),
+                str(proposal.first_seq + row),
                 f"{stop.start:%H:%M}–{stop.end:%H:%M}",
                 stop.case_number,
                 translate(f"replan.approval.{approval.value}", lang),
@@ -292,15 +291,7 @@ class ReplanDialog(QDialog):
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)  # resizing to contents unsets it
-        lines = [
-            translate(
-                "replan.summary",
-                lang,
-                kept=len(proposal.finished),
-                stops=len(proposal.plan.stops),
-                dropped=len(proposal.dropped),
-            )
-        ]
+        lines = [render(proposal.summary, lang)]
         numbers = {stop.case_id: stop.case_number for stop in self._today.stops}
         if proposal.dropped:
             dropped = ", ".join(numbers.get(c, str(c)) for c in proposal.dropped)
