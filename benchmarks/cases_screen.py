@@ -20,17 +20,17 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
-from fieldvisit.app.gui import build_services
+from fieldvisit.app.wiring import build_services
 from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.enums import CaseState
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.cases import SortKey
+from fieldvisit.services.cases.queries import SortKey
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.cases_model import COLUMNS
-from fieldvisit.ui.cases_view import CasesScreen
+from fieldvisit.ui.cases.model import COLUMNS
+from fieldvisit.ui.cases.view import CasesScreen
 from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.gc_guard import GuiThreadCollector

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, column, insert, select, table, text
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
-from fieldvisit.services.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database

@@ -21,7 +21,7 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.import_cells import id_number_checksum
 from fieldvisit.domain.import_fields import ImportKind
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.importing_service import ImportRequest, ImportService
+from fieldvisit.services.importing.service import ImportRequest, ImportService
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 

@@ -100,7 +100,7 @@ def database(empty_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def demo_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database per test session; tests copy it instead of regenerating."""
-    from fieldvisit.services.demo import create_demo
+    from fieldvisit.demo.build import create_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     db = Database.open(f"sqlite:///{path}")

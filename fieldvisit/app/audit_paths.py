@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from fieldvisit.app.config import data_dir, settings_path
 from fieldvisit.domain.clock import Clock
-from fieldvisit.services.audit import AuditLog, load_or_create_key, sibling_key_path
-from fieldvisit.services.audit_anchor import AnchorStore
+from fieldvisit.services.audit import sibling_key_path
+from fieldvisit.services.records.anchor import AnchorStore
 from fieldvisit.storage.database import parse_url, sqlite_path
 
 if TYPE_CHECKING:
@@ -69,17 +69,12 @@ def anchor_path(db_url: str) -> Path:
     return data_dir() / "anchors" / (name + ANCHOR_SUFFIX)
 
 
-def open_audit(db_url: str, clock: Clock) -> AuditLog:
-    """The audit log of the database at ``db_url``; its key file is created on first start."""
-    return AuditLog(load_or_create_key(audit_key_path(db_url)), clock)
-
-
 def anchor_store(db_url: str) -> AnchorStore:
     return AnchorStore(anchor_path(db_url))
 
 
 def anchor_daily(db_url: str, session_factory: sessionmaker[Session], clock: Clock) -> None:
     """Anchor the chain head unless that happened within a day; start-up and commands call it."""
-    from fieldvisit.services.audit_anchor import anchor_if_due
+    from fieldvisit.services.records.anchor import anchor_if_due
 
     anchor_if_due(session_factory, anchor_store(db_url), clock)

@@ -84,15 +84,20 @@ def parse_instant(value: str) -> datetime:
     return parsed
 
 
+def _run_window(args: argparse.Namespace) -> int:
+    from fieldvisit.app.gui import run
+    from fieldvisit.app.wiring import db_url
+
+    return run(db_url(args), args.requested_lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.requested_lang = getattr(args, "lang", None)  # None: the saved or system language
     args.lang = args.requested_lang or system_language()
     handler = getattr(args, "handler", None)
     if handler is None:
-        from fieldvisit.app.runtime import run_window
-
-        handler = run_window
+        handler = _run_window
     try:
         return int(handler(args))
     except FieldVisitError as exc:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import NotFoundError
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.admin.users import UserDirectory
 
 
 def acting_user(users: UserDirectory, username: str | None, default: Callable[[], Actor]) -> Actor:

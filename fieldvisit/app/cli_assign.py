@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 if TYPE_CHECKING:
     from fieldvisit.domain.access import Actor
-    from fieldvisit.services.assignment import AssignmentResult, AssignmentService
-    from fieldvisit.services.cases import CaseQuery
+    from fieldvisit.services.cases.queries import CaseQuery
+    from fieldvisit.services.planning.assignment import AssignmentResult, AssignmentService
 
 FILTER_KEYS = ("text", "team", "crew", "state", "dpd", "located")
 
@@ -45,27 +45,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def assign_cases(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import open_audit
     from fieldvisit.app.cli_acting import acting_user, team_manager
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.assignment import AssignmentService
-    from fieldvisit.services.users import UserDirectory
 
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        service = AssignmentService(
-            database.session_factory, open_audit(url, system_clock), system_clock
-        )
+    with command_backend(args) as backend:
+        service, users = backend.services.assignment, backend.services.users
         team = service.crew_team(args.crew)
-        users = UserDirectory(database.session_factory)
         actor = acting_user(users, args.user, lambda: team_manager(users, team))
         ids = _selection(service, actor, args)
         crew = None if args.unassign else args.crew
         result = service.assign(actor, ids, args.team or team, crew, args.reason)
         _print_result(service, actor, args, result)
-    finally:
-        database.dispose()
     return 0
 
 
@@ -73,7 +62,7 @@ def _selection(service: AssignmentService, actor: Actor, args: argparse.Namespac
     """The case ids the command names; ``--unassign`` only ever takes cases off ``--crew``."""
     from fieldvisit.domain.errors import ValidationError
     from fieldvisit.domain.geometry import parse_polygon
-    from fieldvisit.services.cases import CaseQuery
+    from fieldvisit.services.cases.queries import CaseQuery
 
     on_crew = CaseQuery(crew_id=args.crew)
     if args.case is not None:
@@ -97,7 +86,7 @@ def _selection(service: AssignmentService, actor: Actor, args: argparse.Namespac
 def parse_filter(items: list[str], crew: int | None = None) -> CaseQuery:
     """``KEY=VALUE`` words as the Cases screen's query; ``crew`` (``--unassign``) narrows it."""
     from fieldvisit.domain.errors import ValidationError
-    from fieldvisit.services.cases import CaseQuery
+    from fieldvisit.services.cases.queries import CaseQuery
 
     values: dict[str, str] = {}
     for item in items:

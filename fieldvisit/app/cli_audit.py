@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import render, translate
 
 
@@ -34,17 +34,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def verify_chain(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import anchor_path, audit_key_path
     from fieldvisit.services.audit import load_or_create_key
-    from fieldvisit.services.audit_anchor import AnchorStore
-    from fieldvisit.services.audit_verify import verify_audit
+    from fieldvisit.services.records.anchor import AnchorStore
+    from fieldvisit.services.records.verify import verify_audit
 
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        key = load_or_create_key(args.key_file or audit_key_path(url))
-        anchors = AnchorStore(args.anchors or anchor_path(url))
-        report = verify_audit(database.session_factory, key, anchors)
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        key = load_or_create_key(args.key_file or audit_key_path(backend.url))
+        anchors = AnchorStore(args.anchors or anchor_path(backend.url))
+        report = verify_audit(backend.database.session_factory, key, anchors)
     lang = args.lang
     print(
         translate(
@@ -66,13 +62,10 @@ def verify_chain(args: argparse.Namespace) -> int:
 
 
 def verify_code(args: argparse.Namespace) -> int:
-    from fieldvisit.services.audit_verify import verify_code as check
+    from fieldvisit.services.records.verify import verify_code as check
 
-    database = open_database(db_url(args))
-    try:
-        result = check(database.session_factory, args.code)
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        result = check(backend.database.session_factory, args.code)
     print(render(result.message, args.lang))
     return 0 if result.matches else 1
 
@@ -80,14 +73,10 @@ def verify_code(args: argparse.Namespace) -> int:
 def write_anchor(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import anchor_path
     from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.audit_anchor import AnchorStore, anchor_now
+    from fieldvisit.services.records.anchor import AnchorStore, anchor_now
 
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        store = AnchorStore(args.anchors or anchor_path(url))
-        anchor = anchor_now(database.session_factory, store, system_clock, "manual")
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        store = AnchorStore(args.anchors or anchor_path(backend.url))
+        anchor = anchor_now(backend.database.session_factory, store, system_clock, "manual")
     print(translate("records.anchor.written", args.lang, seq=anchor.seq, path=store.path))
     return 0

@@ -7,13 +7,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import render, translate
 
 if TYPE_CHECKING:
     from fieldvisit.domain.access import Actor
-    from fieldvisit.services.eligibility_model import CaseEligibility
-    from fieldvisit.storage.database import Database
+    from fieldvisit.services.admin.users import UserDirectory
+    from fieldvisit.services.planning.eligibility_model import CaseEligibility
 
 # Shipped profile ids; kept literal so ``fieldvisit --help`` needs no resource loading.
 PROFILE_CHOICES = ("CN", "US", "US-MA", "UK", "IE", "DE")
@@ -38,12 +38,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def check_case(args: argparse.Namespace) -> int:
     from fieldvisit.domain.errors import NotFoundError
-    from fieldvisit.services.eligibility import EligibilityService
 
-    database = open_database(db_url(args))
+    backend = command_backend(args)
     try:
-        service = EligibilityService(database.session_factory)
-        actor = _actor(database, args.user)
+        service = backend.services.eligibility
+        actor = _actor(backend.services.users, args.user)
         result = service.for_case(
             actor,
             args.case,
@@ -56,20 +55,19 @@ def check_case(args: argparse.Namespace) -> int:
         print(render(exc.message, args.lang), file=sys.stderr)
         return 2
     finally:
-        database.dispose()
+        backend.close()
     print("\n".join(explain(result, args.crew, args.lang)))
     return 0
 
 
-def _actor(database: Database, username: str | None) -> Actor:
+def _actor(users: UserDirectory, username: str | None) -> Actor:
     from fieldvisit.app.cli_acting import acting_user
     from fieldvisit.domain.access import Actor
     from fieldvisit.domain.enums import Role
-    from fieldvisit.services.users import UserDirectory
 
     # A verdict holds no personal data; the operator already holds the database URL.
     nobody = Actor(user_id=0, role=Role.COMPLIANCE, display_name="cli")
-    return acting_user(UserDirectory(database.session_factory), username, lambda: nobody)
+    return acting_user(users, username, lambda: nobody)
 
 
 def explain(result: CaseEligibility, crew: int | None, lang: str) -> list[str]:

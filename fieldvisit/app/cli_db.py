@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 
@@ -31,30 +31,26 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def upgrade_database(args: argparse.Namespace) -> int:
     from fieldvisit.storage import migrate
 
-    database = open_database(db_url(args))
-    print(translate("cli.db.upgraded", args.lang, revision=migrate.head_revision()))
-    database.dispose()
+    with command_backend(args):
+        print(translate("cli.db.upgraded", args.lang, revision=migrate.head_revision()))
     return 0
 
 
 def backup_database(args: argparse.Namespace) -> int:
+    from fieldvisit.app.cli_retention import anchor_after_backup
     from fieldvisit.storage import backup
 
-    database = open_database(db_url(args), upgrade=False)
-    revision = backup.backup(database.engine, args.file)
-    print(translate("cli.db.backup_done", args.lang, path=args.file, revision=revision))
-    from fieldvisit.app.cli_retention import anchor_after_backup
-
-    anchor_after_backup(args, database)
-    database.dispose()
+    with command_backend(args, upgrade=False) as backend:
+        revision = backup.backup(backend.database.engine, args.file)
+        print(translate("cli.db.backup_done", args.lang, path=args.file, revision=revision))
+        anchor_after_backup(args, backend)
     return 0
 
 
 def restore_database(args: argparse.Namespace) -> int:
     from fieldvisit.storage import backup
 
-    database = open_database(db_url(args), upgrade=False)
-    revision = backup.restore(database.engine, args.file)
+    with command_backend(args, upgrade=False) as backend:
+        revision = backup.restore(backend.database.engine, args.file)
     print(translate("cli.db.restore_done", args.lang, path=args.file, revision=revision))
-    database.dispose()
     return 0

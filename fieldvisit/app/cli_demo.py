@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 
@@ -22,17 +22,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def create_demo_database(args: argparse.Namespace) -> int:
-    from fieldvisit.services.demo import create_demo
+    from fieldvisit.demo.build import create_demo
 
-    database = open_database(db_url(args, demo=True))
-    summary = create_demo(
-        database.session_factory, seed=args.seed, today=args.today or date.today()
-    )
-    key = "cli.demo.done" if summary.created else "cli.demo.exists"
-    print(
-        translate(
-            key, args.lang, url=database.display_url, cases=summary.cases, contacts=summary.contacts
+    with command_backend(args, demo=True) as backend:
+        summary = create_demo(
+            backend.database.session_factory, seed=args.seed, today=args.today or date.today()
         )
-    )
-    database.dispose()
+        url = backend.database.display_url
+    key = "cli.demo.done" if summary.created else "cli.demo.exists"
+    print(translate(key, args.lang, url=url, cases=summary.cases, contacts=summary.contacts))
     return 0

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import configparser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.config import geocoding_settings
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
-
-if TYPE_CHECKING:  # keeps ``fieldvisit --version`` free of the geocoding imports
-    from fieldvisit.geocoding.settings import GeocodingSettings
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -27,44 +24,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     place.set_defaults(handler=place_address)
 
 
-def load_settings() -> GeocodingSettings:
-    """The ``[geocoding]`` section of the settings file (defaults when there is none)."""
-    from fieldvisit.app.config import settings_path
-    from fieldvisit.geocoding.settings import settings_from_mapping
-
-    parser = configparser.ConfigParser(interpolation=None)
-    path = settings_path()
-    if path.is_file():
-        parser.read(path, encoding="utf-8")
-    section = dict(parser["geocoding"]) if parser.has_section("geocoding") else {}
-    return settings_from_mapping(section)
-
-
-def _service(database: Any, url: str) -> Any:
-    from fieldvisit.app.audit_paths import open_audit
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.geocoding.adapter import GeopyGeocoder
-    from fieldvisit.geocoding.zones import zone_finder
-    from fieldvisit.services.geocoding_service import GeocodingService
-
-    settings = load_settings()
-    audit = open_audit(url, system_clock)
-    return GeocodingService(
-        database.session_factory,
-        GeopyGeocoder(settings),
-        system_clock,
-        audit,
-        zone_finder=zone_finder(settings.timezone_library),
-    )
-
-
 def geocode_pending(args: argparse.Namespace) -> int:
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        summary = _service(database, url).geocode_pending(limit=args.limit)
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        summary = backend.geocoding(geocoding_settings()).geocode_pending(limit=args.limit)
     print(
         translate(
             "cli.geocode.done", args.lang, exact=summary.exact, approximate=summary.approximate,
@@ -74,7 +36,7 @@ def geocode_pending(args: argparse.Namespace) -> int:
     if summary.unavailable:
         print(
             translate(
-                "geocode.error.unavailable", args.lang, provider=load_settings().provider,
+                "geocode.error.unavailable", args.lang, provider=geocoding_settings().provider,
                 detail=summary.unavailable, pending=summary.pending,
             )
         )  # fmt: skip
@@ -83,14 +45,10 @@ def geocode_pending(args: argparse.Namespace) -> int:
 
 
 def place_address(args: argparse.Namespace) -> int:
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        placed = _service(database, url).place_manually(
+    with command_backend(args) as backend:
+        placed = backend.geocoding(geocoding_settings()).place_manually(
             args.address_id, args.lat, args.lon, datum=args.datum
         )
-    finally:
-        database.dispose()
     print(
         translate(
             "cli.geocode.placed", args.lang, address_id=placed.address_id,

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.i18n import render, translate
 
@@ -44,29 +44,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import open_audit
-    from fieldvisit.domain.clock import system_clock
     from fieldvisit.domain.import_fields import ImportKind
-    from fieldvisit.services.importing_files import write_error_file
-    from fieldvisit.services.importing_service import ImportRequest, ImportService
+    from fieldvisit.services.importing.files import write_error_file
+    from fieldvisit.services.importing.service import ImportRequest
 
     if args.errors and not args.keep_valid:
         raise ValidationError("import.error.errors_needs_keep_valid")
     mapping, mapping_name = _mapping_argument(args.mapping)
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        audit = open_audit(url, system_clock)
-        service = ImportService(
-            database.session_factory, audit, system_clock, default_timezone=_default_timezone()
-        )
+    with command_backend(args) as backend:
         request = ImportRequest(
             ImportKind(args.kind), args.file.name, args.creditor, mapping, mapping_name,
             args.save_mapping, args.dry_run, args.keep_valid,
         )  # fmt: skip
-        report, table = service.run_file(args.file, request)
-    finally:
-        database.dispose()
+        report, table = backend.services.imports.run_file(args.file, request)
     _print_errors(report.errors, args.lang)
     if args.errors and report.errors:
         count = write_error_file(args.errors, table, report.errors, args.lang)
@@ -87,12 +77,6 @@ def _mapping_argument(value: str | None) -> tuple[dict[str, str] | None, str | N
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValidationError("import.error.mapping_file", path=value, detail="not an object")
     return {str(k): v for k, v in data.items()}, None
-
-
-def _default_timezone() -> str:
-    from fieldvisit.app.cli_geocode import load_settings
-
-    return load_settings().default_timezone
 
 
 def _print_errors(errors: Any, lang: str) -> None:
@@ -137,13 +121,12 @@ def _print_summary(report: Any, args: argparse.Namespace) -> int:
 
 def show_last_import(args: argparse.Namespace) -> int:
     from fieldvisit.domain.import_fields import ImportKind
-    from fieldvisit.services.importing_service import last_import_time
+    from fieldvisit.services.importing.service import last_import_time
 
-    database = open_database(db_url(args))
-    try:
-        at = last_import_time(database.session_factory, ImportKind(args.kind), args.creditor)
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        at = last_import_time(
+            backend.database.session_factory, ImportKind(args.kind), args.creditor
+        )
     kind = translate(f"import.kind.{args.kind}", args.lang)
     if at is None:
         print(translate("cli.import.never", args.lang, kind=kind))

@@ -10,11 +10,10 @@ import socket
 from typing import TYPE_CHECKING
 
 from fieldvisit.domain.access import Actor
-from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import ValidationError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    from fieldvisit.services.admin.auth import AuthService
 
 ENV_USER = "FIELDVISIT_USER"
 ENV_PASSWORD = "FIELDVISIT_PASSWORD"
@@ -29,13 +28,10 @@ def add_login_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def login(args: argparse.Namespace, session_factory: sessionmaker[Session]) -> Actor:
-    from fieldvisit.services.auth import AuthService
-
+def login(args: argparse.Namespace, auth: AuthService) -> Actor:
     if not args.user:
         raise ValidationError("error.auth.user_required")
     password = os.environ.get(ENV_PASSWORD)
     if password is None:
         password = getpass.getpass(f"{args.user} password: ")
-    service = AuthService(session_factory, system_clock)
-    return service.login(args.user, password, host=socket.gethostname()[:128])
+    return auth.login(args.user, password, host=socket.gethostname()[:128])

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
-from fieldvisit.i18n import render, translate
+from fieldvisit.app.plan_output import print_left_out, print_stops
+from fieldvisit.app.wiring import command_backend
+from fieldvisit.i18n import translate
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -41,33 +42,23 @@ def plan_day(args: argparse.Namespace) -> int:
 
         raise ValidationError("cli.plan.no_crew")
     args.crew = args.crew[0]  # one crew: the single-crew flow below
-    from fieldvisit.app.audit_paths import open_audit
     from fieldvisit.app.cli_acting import acting_user, first_member
-    from fieldvisit.domain.clock import system_clock
     from fieldvisit.routing.budget import Budget
-    from fieldvisit.routing.planner import solve
-    from fieldvisit.services.eligibility import EligibilityService
-    from fieldvisit.services.planning import DayRequest, PlanningService
-    from fieldvisit.services.rounds import RoundService
-    from fieldvisit.services.users import UserDirectory
+    from fieldvisit.services.planning.day import DayRequest
 
-    url = db_url(args)
-    database = open_database(url)
-    rounds = RoundService(database.session_factory, open_audit(url, system_clock), system_clock)
-    users = UserDirectory(database.session_factory)
-    actor = acting_user(
-        users, args.user, lambda: first_member(users, rounds.crew_members(args.crew), args.crew)
-    )
-    planning = PlanningService(
-        database.session_factory, EligibilityService(database.session_factory), solve
-    )
-    plan = planning.optimise(
-        actor, DayRequest(args.crew, args.date), Budget(seconds=args.seconds, seed=args.seed)
-    )
-    current = rounds.current_version(args.crew, args.date)
-    saved = rounds.save_draft(actor, plan, current)
+    with command_backend(args) as backend:
+        services = backend.services
+        rounds, users = services.plan.rounds, services.users
+        actor = acting_user(
+            users,
+            args.user,
+            lambda: first_member(users, rounds.crew_members(args.crew), args.crew),
+        )
+        budget = Budget(seconds=args.seconds, seed=args.seed)
+        plan = services.plan.planning.optimise(actor, DayRequest(args.crew, args.date), budget)
+        current = rounds.current_version(args.crew, args.date)
+        saved = rounds.save_draft(actor, plan, current)
     _print_plan(args, plan, saved)
-    database.dispose()
     return 0
 
 
@@ -90,37 +81,3 @@ def _print_plan(args: argparse.Namespace, plan: Any, saved: Any) -> None:
         print(translate("cli.plan.withdrawn", lang))
     print_stops(plan, lang)
     print_left_out(plan.left_out, lang)
-
-
-def print_stops(plan: Any, lang: str) -> None:
-    """A round's stops, one line each: order, visit time, case and its status with rules."""
-    for seq, stop in enumerate(plan.stops, start=1):
-        status = translate(f"status.{stop.status.value}", lang)
-        rules = ", ".join(r.rule for r in stop.reasons)
-        print(
-            translate(
-                "cli.plan.stop",
-                lang,
-                seq=seq,
-                start=f"{stop.start:%H:%M}",
-                end=f"{stop.end:%H:%M}",
-                case=stop.case_number,
-                status=f"{status} {rules}".strip(),
-            )
-        )
-
-
-def print_left_out(left_out: Any, lang: str) -> None:
-    """The cases left out, each with its blocking rules or route codes."""
-    for left in left_out:
-        reasons = [
-            f"{r.rule} {render(r.message, lang)}"
-            for r in left.reasons
-            if r.severity.value == "block"
-        ]
-        reasons += [translate(code, lang) for code in left.route_codes]
-        print(
-            translate(
-                "cli.plan.left_out", lang, case=left.case_number, reasons="; ".join(reasons) or "-"
-            )
-        )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldvisit.app.cli_login import add_login_options, login
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 
@@ -34,35 +34,21 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def print_records(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import anchor_daily
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.records import RecordsService
-
-    database = open_database(db_url(args))
-    try:
-        actor = login(args, database.session_factory)
-        anchor_daily(db_url(args), database.session_factory, system_clock)
-        service = RecordsService(database.session_factory, system_clock)
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = login(args, services.auth)
+        backend.anchor_daily()
+        service = services.records
         if args.print_kind == "route":
-            pdf = _route_sheet(args, database.session_factory, actor)
+            assert services.plan.sheets is not None  # the wiring always builds the route sheets
+            pdf = services.plan.sheets.print_route(actor, args.crew, args.date, args.lang)
         elif args.print_kind == "visit":
             pdf = service.print_visit(actor, args.record_id, args.lang, args.purpose)
         elif args.print_kind == "case":
             pdf = service.print_case(actor, args.case_number, args.lang, args.purpose)
         else:
             pdf = service.print_binder(actor, args.start, args.end, args.lang, args.purpose)
-    finally:
-        database.dispose()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(translate("records.print.written", args.lang, path=args.out, size=len(pdf)))
     return 0
-
-
-def _route_sheet(args: argparse.Namespace, session_factory: Any, actor: Any) -> bytes:
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.eligibility import EligibilityService
-    from fieldvisit.services.route_sheet import RouteSheetService
-
-    sheets = RouteSheetService(session_factory, EligibilityService(session_factory), system_clock)
-    return sheets.print_route(actor, args.crew, args.date, args.lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import render, translate
 
 
@@ -35,43 +35,36 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def replan_day(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import open_audit
     from fieldvisit.app.cli_acting import acting_user, first_member
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.domain.errors import NotFoundError
     from fieldvisit.routing.budget import Budget
-    from fieldvisit.routing.planner import solve
-    from fieldvisit.services.eligibility import EligibilityService
-    from fieldvisit.services.planning import PlanningService
-    from fieldvisit.services.replanning import ReplanRequest, ReplanService
-    from fieldvisit.services.rounds import RoundService
-    from fieldvisit.services.users import UserDirectory
+    from fieldvisit.services.planning.replanning import ReplanRequest
 
-    url = db_url(args)
-    database = open_database(url)
     fixed = args.now
     clock = system_clock if fixed is None else (lambda: fixed)
-    audit = open_audit(url, clock)
-    factory = database.session_factory
-    rounds = RoundService(factory, audit, clock)
-    users = UserDirectory(factory)
-    actor = acting_user(
-        users, args.user, lambda: first_member(users, rounds.crew_members(args.crew), args.crew)
-    )
-    saved = rounds.for_day(actor, args.crew, args.date)
-    if saved is None:
-        raise NotFoundError("replan.error.no_round", crew=args.crew, date=args.date.isoformat())
-    planning = PlanningService(factory, EligibilityService(factory), solve)
-    replans = ReplanService(factory, planning, audit, clock)
-    request = ReplanRequest(saved.round_id, args.reason, tuple(args.add), tuple(args.drop))
-    proposal = replans.propose(actor, request, Budget(seconds=args.seconds, seed=args.seed))
-    _print(args.lang, proposal)
-    if not args.dry_run:
-        stored = replans.apply(actor, proposal)
-        print(
-            translate("cli.replan.saved", args.lang, round=stored.round_id, version=stored.version)
+    with command_backend(args, clock=clock) as backend:
+        services = backend.services
+        rounds, users, replans = services.plan.rounds, services.users, services.plan.replans
+        assert replans is not None  # the wiring always builds the re-plan service
+        actor = acting_user(
+            users,
+            args.user,
+            lambda: first_member(users, rounds.crew_members(args.crew), args.crew),
         )
-    database.dispose()
+        saved = rounds.for_day(actor, args.crew, args.date)
+        if saved is None:
+            raise NotFoundError("replan.error.no_round", crew=args.crew, date=args.date.isoformat())
+        request = ReplanRequest(saved.round_id, args.reason, tuple(args.add), tuple(args.drop))
+        proposal = replans.propose(actor, request, Budget(seconds=args.seconds, seed=args.seed))
+        _print(args.lang, proposal)
+        if not args.dry_run:
+            stored = replans.apply(actor, proposal)
+            print(
+                translate(
+                    "cli.replan.saved", args.lang, round=stored.round_id, version=stored.version
+                )
+            )
     return 0
 
 

@@ -6,11 +6,11 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from fieldvisit.app.cli_login import add_login_options, login
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 if TYPE_CHECKING:
-    from fieldvisit.storage.database import Database
+    from fieldvisit.app.wiring import Backend
 
 
 def register_retention(actions: Any, common: argparse.ArgumentParser) -> None:
@@ -27,22 +27,13 @@ def register_retention(actions: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_retention(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import anchor_daily, open_audit
-    from fieldvisit.domain.clock import system_clock
     from fieldvisit.domain.retention import RetentionPolicy
-    from fieldvisit.services.retention import RetentionService
 
     policy = RetentionPolicy(args.years, args.jurisdiction)
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        actor = login(args, database.session_factory)
-        anchor_daily(url, database.session_factory, system_clock)
-        service = RetentionService(database.session_factory, open_audit(url, system_clock),
-                                   system_clock)  # fmt: skip
-        report = service.run(actor, policy, dry_run=args.dry_run)
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        actor = login(args, backend.services.auth)
+        backend.anchor_daily()
+        report = backend.services.retention.run(actor, policy, dry_run=args.dry_run)
     key = "records.retention.dry_run" if report.dry_run else "records.retention.done"
     print(
         translate(
@@ -60,13 +51,11 @@ def run_retention(args: argparse.Namespace) -> int:
     return 0
 
 
-def anchor_after_backup(args: argparse.Namespace, database: Database) -> None:
+def anchor_after_backup(args: argparse.Namespace, backend: Backend) -> None:
     """Each backup also anchors the chain head outside the database."""
     from fieldvisit.app.audit_paths import anchor_store
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.audit_anchor import anchor_now
+    from fieldvisit.services.records.anchor import anchor_now
 
-    anchor = anchor_now(database.session_factory, anchor_store(db_url(args)), system_clock,
-                        "backup")  # fmt: skip
-    print(translate("records.anchor.written", args.lang, seq=anchor.seq,
-                    path=anchor_store(db_url(args)).path))  # fmt: skip
+    store = anchor_store(backend.url)
+    anchor = anchor_now(backend.database.session_factory, store, backend.clock, "backup")
+    print(translate("records.anchor.written", args.lang, seq=anchor.seq, path=store.path))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import Backend, command_backend
 from fieldvisit.domain.clock import Clock, system_clock
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.i18n import translate
@@ -45,41 +45,27 @@ def make_clock(args: argparse.Namespace) -> Clock:
     return lambda: system_clock() + shift
 
 
-def _deps(args: argparse.Namespace, url: str) -> Any:
-    from fieldvisit.app.audit_paths import audit_key_path
-    from fieldvisit.services.audit import AuditLog, load_or_create_key
-    from fieldvisit.services.safety_store import SafetyDeps
-
-    database = open_database(url)
-    clock = make_clock(args)
+def _backend(args: argparse.Namespace) -> Backend:
     # The same key every other command uses for this database, unless one is named.
-    key_path: Path = args.audit_key or audit_key_path(url)
-    deps = SafetyDeps(
-        database.session_factory, AuditLog(load_or_create_key(key_path), clock), clock
-    )
-    return database, deps
+    return command_backend(args, clock=make_clock(args), audit_key=args.audit_key)
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from fieldvisit.services.safety_watch import SafetyWatcher
+    from fieldvisit.services.field.watch import SafetyWatcher
 
     if args.interval <= 0:
         raise ValidationError("safety.cli.bad_interval")
-    database, deps = _deps(args, db_url(args))
-    watcher = SafetyWatcher(deps, args.watcher_id)
-    if args.once:
-        report = watcher.run_once()
-        _print_raised(report, args.lang)
-        database.dispose()
-        return 0
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    print(
-        translate("safety.cli.watching", args.lang, url=database.display_url, id=watcher.watcher_id)
-    )
-    watcher.run_forever(stop, args.interval)
-    database.dispose()
+    with _backend(args) as backend:
+        watcher = SafetyWatcher(backend.services.safety, args.watcher_id)
+        if args.once:
+            _print_raised(watcher.run_once(), args.lang)
+            return 0
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        url = backend.database.display_url
+        print(translate("safety.cli.watching", args.lang, url=url, id=watcher.watcher_id))
+        watcher.run_forever(stop, args.interval)
     return 0
 
 
@@ -102,11 +88,11 @@ def _print_raised(report: Any, lang: str) -> None:
 
 
 def print_board(args: argparse.Namespace) -> int:
-    from fieldvisit.services.safety_board import SafetyBoard
-    from fieldvisit.services.safety_users import actor_by_username
+    from fieldvisit.services.field.safety_users import actor_by_username
 
-    database, deps = _deps(args, db_url(args))
-    snapshot = SafetyBoard(deps).snapshot(actor_by_username(deps, args.user))
+    with _backend(args) as backend:
+        services = backend.services
+        snapshot = services.safety_board.snapshot(actor_by_username(services.safety, args.user))
     key = "safety.cli.watcher_silent" if snapshot.watcher.silent else "safety.cli.watcher_ok"
     print(translate(key, args.lang, at=snapshot.watcher.last_beat or "-"))
     for row in snapshot.rows:
@@ -115,5 +101,4 @@ def print_board(args: argparse.Namespace) -> int:
             for a in row.alarms
         )
         print(f"{row.session_id}\t{row.state.value}\t{row.crew}\t{alarms or '-'}")
-    database.dispose()
     return 0

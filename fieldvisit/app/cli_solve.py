@@ -23,10 +23,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def solve_file(args: argparse.Namespace) -> int:
+    from fieldvisit.app.solve.reading import parse_problem
+    from fieldvisit.app.solve.run import solve
     from fieldvisit.domain.errors import ValidationError
     from fieldvisit.routing.planner import solve as plan_routes
-    from fieldvisit.services.solve import solve
-    from fieldvisit.services.solve_input import parse_problem
 
     raw = _read_json(args.problem)
     if isinstance(raw, str):

@@ -9,37 +9,26 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fieldvisit.app.cli_plan import print_left_out, print_stops
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.plan_output import print_left_out, print_stops
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 
 def plan_team(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import open_audit
     from fieldvisit.app.cli_acting import acting_user, team_manager
-    from fieldvisit.domain.clock import system_clock
     from fieldvisit.routing.budget import Budget
-    from fieldvisit.routing.planner import solve
-    from fieldvisit.services.eligibility import EligibilityService
-    from fieldvisit.services.rounds import RoundService
-    from fieldvisit.services.team_planning import TeamPlanningService
-    from fieldvisit.services.team_planning_model import TeamRequest
-    from fieldvisit.services.users import UserDirectory
+    from fieldvisit.services.planning.team_model import TeamRequest
 
-    url = db_url(args)
-    database = open_database(url)
-    factory = database.session_factory
-    rounds = RoundService(factory, open_audit(url, system_clock), system_clock)
-    service = TeamPlanningService(factory, EligibilityService(factory), solve, rounds)
-    crews = tuple(args.crew or ())
-    team_id = args.team if args.team is not None else service.team_of(crews[0])
-    users = UserDirectory(factory)
-    actor = acting_user(users, args.user, lambda: team_manager(users, team_id))
-    request = TeamRequest(args.date, team_id=team_id, crew_ids=crews)
-    plan = service.optimise(actor, request, Budget(seconds=args.seconds, seed=args.seed))
-    saved = service.hand_out(actor, plan)
+    with command_backend(args) as backend:
+        service, users = backend.services.plan.team, backend.services.users
+        assert service is not None  # the wiring always builds team planning
+        crews = tuple(args.crew or ())
+        team_id = args.team if args.team is not None else service.team_of(crews[0])
+        actor = acting_user(users, args.user, lambda: team_manager(users, team_id))
+        request = TeamRequest(args.date, team_id=team_id, crew_ids=crews)
+        plan = service.optimise(actor, request, Budget(seconds=args.seconds, seed=args.seed))
+        saved = service.hand_out(actor, plan)
     _print_team(args.lang, plan, saved)
-    database.dispose()
     return 0
 
 

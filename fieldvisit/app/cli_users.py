@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from fieldvisit.app.cli_login import add_login_options, login
-from fieldvisit.app.runtime import db_url, open_database
+from fieldvisit.app.wiring import command_backend
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.i18n import translate
@@ -49,46 +49,24 @@ def _new_password() -> str:
 
 
 def add_user(args: argparse.Namespace) -> int:
-    from fieldvisit.app.audit_paths import open_audit
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.users_admin import UsersAdmin
-
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        admin = UsersAdmin(database.session_factory, open_audit(url, system_clock), system_clock)
+    with command_backend(args) as backend:
+        admin = backend.services.user_admin
         password, name = _new_password(), args.display_name or args.username
         if args.role == Role.ADMIN and not args.user:
             user_id = admin.bootstrap_admin(args.username, name, password)
         else:
-            actor = login(args, database.session_factory)
+            actor = login(args, backend.services.auth)
             user_id = admin.create_user(actor, args.username, name, Role(args.role), password,
                                         args.team_id)  # fmt: skip
-    finally:
-        database.dispose()
     print(translate("records.users.added", args.lang, username=args.username, id=user_id))
     return 0
 
 
 def set_password(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from fieldvisit.app.audit_paths import open_audit
-    from fieldvisit.domain.clock import system_clock
-    from fieldvisit.services.users_admin import UsersAdmin
-    from fieldvisit.storage.models import User
-
-    url = db_url(args)
-    database = open_database(url)
-    try:
-        actor = login(args, database.session_factory)
-        with database.session_factory() as session:
-            user_id = session.scalar(select(User.id).where(User.username == args.username))
-        if user_id is None:
-            raise ValidationError("error.auth.no_user", user=args.username)
-        admin = UsersAdmin(database.session_factory, open_audit(url, system_clock), system_clock)
-        admin.set_password(actor, user_id, _new_password())
-    finally:
-        database.dispose()
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = login(args, services.auth)
+        user_id = services.users.user_id(args.username)
+        services.user_admin.set_password(actor, user_id, _new_password())
     print(translate("records.users.password_set", args.lang, username=args.username))
     return 0

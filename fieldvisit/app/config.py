@@ -6,8 +6,12 @@ import configparser
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from fieldvisit.geocoding.settings import GeocodingSettings
 
 APP_NAME = "FieldVisit"
 ENV_DB_URL = "FIELDVISIT_DB_URL"
@@ -61,3 +65,15 @@ def resolve_db_url(cli_value: str | None) -> ResolvedUrl:
     if from_file:
         return ResolvedUrl(from_file, str(settings_path()))
     return ResolvedUrl(default_db_url(), "default")
+
+
+def geocoding_settings() -> GeocodingSettings:
+    """The ``[geocoding]`` section of the settings file (defaults when there is none)."""
+    from fieldvisit.geocoding.settings import settings_from_mapping
+
+    parser = configparser.ConfigParser(interpolation=None)
+    path = settings_path()
+    if path.is_file():
+        parser.read(path, encoding="utf-8")
+    section = dict(parser["geocoding"]) if parser.has_section("geocoding") else {}
+    return settings_from_mapping(section)

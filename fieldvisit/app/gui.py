@@ -3,117 +3,35 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Sequence
-from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fieldvisit.app.audit_paths import anchor_daily, open_audit
-from fieldvisit.app.config import data_dir, settings_path
-from fieldvisit.app.runtime import open_database
-from fieldvisit.domain.access import Actor
-from fieldvisit.domain.clock import Clock, system_clock
+from fieldvisit.app.audit_paths import anchor_daily
+from fieldvisit.app.config import settings_path
+from fieldvisit.app.wiring import Backend, open_backend
+from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
-from fieldvisit.routing.planner import solve
-from fieldvisit.services.assignment import AssignmentService
-from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.auth import AuthService
-from fieldvisit.services.case_detail import CaseDetails
-from fieldvisit.services.cases import CaseQueries
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.field_client import FieldClient
-from fieldvisit.services.field_queue import LocalQueue
-from fieldvisit.services.field_today import FieldToday
-from fieldvisit.services.importing_service import ImportService
-from fieldvisit.services.planning import PlanningService
-from fieldvisit.services.policy import PolicyEditor
-from fieldvisit.services.records import RecordsService
-from fieldvisit.services.replanning import ReplanService
-from fieldvisit.services.reports import ReportsService
-from fieldvisit.services.risk_register import RiskRegister
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.route_sheet import RouteSheetService
-from fieldvisit.services.safety_board import SafetyBoard
-from fieldvisit.services.safety_response import SafetyResponse
-from fieldvisit.services.safety_status import SafetyStatus
-from fieldvisit.services.safety_store import SafetyDeps
-from fieldvisit.services.safety_watch import SafetyWatcher
-from fieldvisit.services.team_planning import TeamPlanningService
-from fieldvisit.services.users import UserDirectory
-from fieldvisit.storage.database import Database
+from fieldvisit.routing.runner import solve_in_subprocess
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.context import FieldServices, Services
 from fieldvisit.ui.errors import ErrorReporter
+from fieldvisit.ui.field.watch_driver import WatcherDriver
 from fieldvisit.ui.gc_guard import GuiThreadCollector
 from fieldvisit.ui.language import QtTranslations, choose_language
 from fieldvisit.ui.login_dialog import password_sign_in
 from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.plan_workflow import PlanServices
-from fieldvisit.ui.safety_watch_driver import WatcherDriver
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
 
 
-def build_services(
-    database: Database, audit: AuditLog, clock: Clock = system_clock, outbox: Path | None = None
-) -> Services:
-    """Every service the UI uses, each given exactly what it needs.
-
-    ``outbox`` is the local file where check-ins and check-outs wait while the database cannot be
-    reached (default: in the user's data folder).
-    """
-    outbox = outbox or data_dir() / "safety-outbox.jsonl"
-    factory = database.session_factory
-    eligibility = EligibilityService(factory)
-    safety = SafetyDeps(factory, audit, clock)
-    planning = PlanningService(factory, eligibility, solve)
-
-    def eligible(actor: Actor, case_ids: Sequence[int], day: date) -> Collection[int]:
-        return eligibility.eligible_filter(actor)(case_ids, day)
-
-    return Services(
-        cases=CaseQueries(factory, eligibility=eligible),
-        case_details=CaseDetails(factory, clock),
-        eligibility=eligibility,
-        users=UserDirectory(factory),
-        records=RecordsService(factory, clock),
-        reports=ReportsService(factory, clock),
-        policy=PolicyEditor(factory, audit, clock),
-        safety_board=SafetyBoard(safety),
-        safety_response=SafetyResponse(safety),
-        imports=ImportService(factory, audit, clock),
-        plan=PlanServices(
-            planning,
-            RoundService(factory, audit, clock),
-            eligibility,
-            RouteSheetService(factory, eligibility, clock),
-            ReplanService(factory, planning, audit, clock),
-            team=TeamPlanningService(
-                factory, eligibility, solve, RoundService(factory, audit, clock)
-            ),
-        ),
-        field=FieldServices(
-            FieldToday(safety),
-            FieldClient(safety, LocalQueue(outbox)),
-            SafetyStatus(safety),
-            RiskRegister(safety),
-        ),
-        clock=clock,
-        assignment=AssignmentService(factory, audit, clock, CaseQueries(factory, eligible)),
-    )
-
-
-def _start_watcher(
-    database: Database, services: Services, audit: AuditLog, tasks: TaskRunner
-) -> WatcherDriver | None:
+def _start_watcher(backend: Backend, tasks: TaskRunner) -> WatcherDriver | None:
     """One machine on SQLite has no server-side watcher: the app owns the safety timers then."""
-    if database.engine.url.get_backend_name() != "sqlite":
+    if backend.database.engine.url.get_backend_name() != "sqlite":
         return None
-    watcher = SafetyWatcher(SafetyDeps(database.session_factory, audit, services.clock))
+    watcher = SafetyWatcher(backend.services.safety)
     driver = WatcherDriver(watcher, tasks)
     driver.start()
     return driver
@@ -150,17 +68,15 @@ def run(url: str, requested_lang: str | None) -> int:
     errors = ErrorReporter(lang)
     errors.install_excepthook()
     try:
-        database = open_database(url)
+        backend = open_backend(url, solver=solve_in_subprocess)
     except FieldVisitError as exc:
         QMessageBox.critical(None, translate("app.title", lang), render(exc.message, lang))
         return 1
     tasks = TaskRunner(errors.report)
-    audit = open_audit(url, system_clock)
-    anchor_daily(url, database.session_factory, system_clock)
-    services = build_services(database, audit)
-    watcher = _start_watcher(database, services, audit, tasks)
-    sign_in = password_sign_in(AuthService(database.session_factory, system_clock), lang)
-    session = _Session(services, settings, tasks, errors, qt_translations, database, sign_in)
+    anchor_daily(url, backend.database.session_factory, system_clock)
+    watcher = _start_watcher(backend, tasks)
+    sign_in = password_sign_in(backend.services.auth, lang)
+    session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
     try:
         if not session.start(lang):
             return 0
@@ -171,7 +87,7 @@ def run(url: str, requested_lang: str | None) -> int:
             watcher.stop()
         tasks.shutdown()
         settings.sync()
-        database.dispose()
+        backend.close()
 
 
 class _Session:
@@ -179,20 +95,18 @@ class _Session:
 
     def __init__(
         self,
-        services: Services,
+        backend: Backend,
         settings: AppSettings,
         tasks: TaskRunner,
         errors: ErrorReporter,
         qt_translations: QtTranslations,
-        database: Database,
         sign_in: SignIn,
     ) -> None:
-        self._services = services
+        self._backend = backend
         self._settings = settings
         self._tasks = tasks
         self._errors = errors
         self._qt = qt_translations
-        self._database = database
         self._sign_in = sign_in
         self.window: MainWindow | None = None
 
@@ -207,13 +121,13 @@ class _Session:
         old, self.window = (
             self.window,
             MainWindow(
-                self._services,
+                self._backend.services,
                 actor,
                 settings=self._settings,
                 tasks=self._tasks,
                 errors=self._errors,
                 lang=lang,
-                db_display_url=self._database.display_url,
+                db_display_url=self._backend.database.display_url,
                 qt_translations=self._qt,
             ),
         )

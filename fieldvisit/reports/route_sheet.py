@@ -11,11 +11,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from fieldvisit.domain.map_projection import MapStop
 from fieldvisit.domain.records import PrintMeta
 from fieldvisit.i18n import catalogue, translate
 from fieldvisit.reports.fonts import FontChoice
 from fieldvisit.reports.layout import RecordDocTemplate, Styles, grid_table, make_styles
-from fieldvisit.reports.route_sheet_map import MapStop, route_drawing
+from fieldvisit.reports.route_sheet_map import route_drawing
 from fieldvisit.reports.route_sheet_model import RouteSheetDoc, SheetStop
 
 WIDTH = 178 * mm

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,9 +71,15 @@ class AuditLog:
     """Writes audit entries inside the caller's transaction, so an action and its entry commit
     together or not at all."""
 
-    def __init__(self, key: bytes, clock: Clock) -> None:
-        self._key = key
+    def __init__(self, key: bytes | Callable[[], bytes], clock: Clock) -> None:
+        # A callable key is read on the first append: commands that only read never touch it.
+        self._key_source = key
         self._clock = clock
+
+    @functools.cached_property
+    def _key(self) -> bytes:
+        source = self._key_source
+        return source if isinstance(source, bytes) else source()
 
     def record(
         self,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
-from fieldvisit.services.auth import AuthService
+from fieldvisit.services.admin.auth import AuthService
 
 
 class LoginDialog(QDialog):

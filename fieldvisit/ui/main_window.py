@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from fieldvisit import __version__
 from fieldvisit.domain.access import Actor
 from fieldvisit.i18n import translate
+from fieldvisit.services.catalog import Services
 from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.context import ScreenContext, Services
+from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.language import QtTranslations, choose_language

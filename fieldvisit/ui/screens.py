@@ -65,33 +65,33 @@ class ScreenSpec:
 
 
 def _cases(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.cases_view import CasesScreen
+    from fieldvisit.ui.cases.view import CasesScreen
 
     return CasesScreen(context)
 
 
 def _records(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.records_view import RecordsView
+    from fieldvisit.ui.records.records_view import RecordsView
 
     today = context.services.clock().date()
     return RecordsView(context.services.records, context.actor, context.lang, context.tasks, today)
 
 
 def _reports(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.reports_view import ReportsView
+    from fieldvisit.ui.records.statistics_view import ReportsView
 
     today = context.services.clock().date()
     return ReportsView(context.services.reports, context.actor, context.lang, context.tasks, today)
 
 
 def _policy(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.policy_editor import PolicyEditorWidget
+    from fieldvisit.ui.admin.policy_editor import PolicyEditorWidget
 
     return PolicyEditorWidget(context.services.policy, context.actor, context.lang, context.tasks)
 
 
 def _safety(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.safety_board import SafetyBoardWidget
+    from fieldvisit.ui.field.board import SafetyBoardWidget
 
     board = SafetyBoardWidget(
         context.services.safety_board,
@@ -105,7 +105,7 @@ def _safety(context: ScreenContext) -> QWidget:
 
 
 def _plan(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.plan_screen import PlanScreen
+    from fieldvisit.ui.plan.screen import PlanScreen
 
     day = context.services.clock().date()
     return PlanScreen(
@@ -119,7 +119,7 @@ def _plan(context: ScreenContext) -> QWidget:
 
 
 def _team_plan(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.team_plan_screen import TeamPlanScreen
+    from fieldvisit.ui.team_plan.screen import TeamPlanScreen
 
     day = context.services.clock().date()
     return TeamPlanScreen(
@@ -133,13 +133,13 @@ def _team_plan(context: ScreenContext) -> QWidget:
 
 
 def _assign(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.assign_screen import AssignScreen
+    from fieldvisit.ui.assign.screen import AssignScreen
 
     return AssignScreen(context)
 
 
 def _approvals(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.approvals_view import ApprovalsView
+    from fieldvisit.ui.plan.approvals_view import ApprovalsView
 
     return ApprovalsView(
         context.services.plan.rounds,
@@ -151,13 +151,13 @@ def _approvals(context: ScreenContext) -> QWidget:
 
 
 def _today(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.today_screen import TodayScreen
+    from fieldvisit.ui.field.today_screen import TodayScreen
 
     return TodayScreen(context)
 
 
 def _imports(context: ScreenContext) -> QWidget:
-    from fieldvisit.ui.import_screen import ImportScreen
+    from fieldvisit.ui.importing.screen import ImportScreen
 
     return ImportScreen(context)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.i18n import translate
-from fieldvisit.services.users import UserChoice, UserDirectory
+from fieldvisit.services.admin.users import UserChoice, UserDirectory
 from fieldvisit.ui.app_settings import AppSettings
 
 SignIn = Callable[[QWidget | None], Actor | None]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.app.cli import main
-from fieldvisit.services.importing_files import read_table
+from fieldvisit.services.importing.files import read_table
 from tests.geocoding.nominatim_server import Behaviour, nominatim_server, place
 from tests.services.import_files import (
     CASE_HEADERS,

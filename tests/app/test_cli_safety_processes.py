@@ -27,11 +27,11 @@ from datetime import datetime
 from fieldvisit.domain.enums import AlarmKind
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.field_visits import CheckIn, FieldVisits
-from fieldvisit.services.safety_response import SafetyResponse
-from fieldvisit.services.safety_status import SafetyStatus
-from fieldvisit.services.safety_store import SafetyDeps
-from fieldvisit.services.safety_users import actor_by_username
+from fieldvisit.services.field.visits import CheckIn, FieldVisits
+from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.services.field.status import SafetyStatus
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.safety_users import actor_by_username
 from fieldvisit.storage.database import Database
 
 url, key, now, user, action, arg = sys.argv[1:7]

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from pypdf import PdfReader
 
+from fieldvisit.domain.map_projection import fit
+from fieldvisit.domain.map_scale import nice_distance
 from fieldvisit.reports.route_sheet import render_route_sheet
-from fieldvisit.reports.route_sheet_map import fit, nice_distance
 from fieldvisit.reports.route_sheet_model import RouteSheetDoc, SheetStop
 from tests.reports.factories import sample_meta
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from fieldvisit.demo.build import create_demo
 from fieldvisit.domain import geometry
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.assignment import Placement
@@ -22,13 +23,12 @@ from fieldvisit.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from fieldvisit.services.assignment import ASSIGNED, UNDONE, AssignmentService
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
-from fieldvisit.services.audit_verify import verify_audit
-from fieldvisit.services.cases import CaseQueries, CaseQuery
-from fieldvisit.services.demo import create_demo
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.cases.queries import CaseQueries, CaseQuery
+from fieldvisit.services.planning.assignment import ASSIGNED, UNDONE, AssignmentService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.records.verify import verify_audit
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.audit_anchor import AnchorStore, anchor_if_due, anchor_now
+from fieldvisit.services.records.anchor import AnchorStore, anchor_if_due, anchor_now
 from fieldvisit.storage.database import Database
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from fieldvisit.domain.audit_chain import find_break
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.audit_verify import chain_fields
+from fieldvisit.services.records.verify import chain_fields
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 from fieldvisit.storage.models import AuditEntry

@@ -12,9 +12,9 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
+from fieldvisit.services.admin.auth import AuthService
+from fieldvisit.services.admin.user_admin import UsersAdmin
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.auth import AuthService
-from fieldvisit.services.users_admin import UsersAdmin
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 
@@ -119,7 +119,7 @@ def test_short_passwords_are_refused(
 
 
 def test_demo_users_log_in_with_the_documented_password(demo_db: Database) -> None:
-    from fieldvisit.services.demo_past import DEMO_PASSWORD
+    from fieldvisit.demo.past import DEMO_PASSWORD
 
     service = AuthService(demo_db.session_factory, FixedClock(NOW))
     assert DEMO_PASSWORD == "demo1234"

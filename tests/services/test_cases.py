@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
-from fieldvisit.services.cases import CaseQueries, CaseQuery, SortKey
+from fieldvisit.services.cases.queries import CaseQueries, CaseQuery, SortKey
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 

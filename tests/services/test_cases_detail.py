@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-from fieldvisit.services.case_detail import CaseDetails
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.admin.users import UserDirectory
+from fieldvisit.services.cases.detail import CaseDetails
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_cases import Seeded, actor, seed

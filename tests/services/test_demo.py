@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.enums import CaseState, Role
 from fieldvisit.domain.errors import ValidationError
-from fieldvisit.services.demo import create_demo
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database

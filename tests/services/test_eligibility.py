@@ -14,8 +14,8 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.compliance import Policy, build_ruleset, load_profile
 from fieldvisit.domain.enums import Role, Severity
 from fieldvisit.domain.errors import PermissionDeniedError
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import (
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import (
     CaseEligibility,
     Eligibility,
     SlotRequest,

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role, Severity
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import Eligibility
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import Eligibility
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.conftest import DEMO_TODAY

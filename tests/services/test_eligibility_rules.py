@@ -10,8 +10,8 @@ import pytest
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import NotFoundError, ValidationError
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import (
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import (
     CaseEligibility,
     Eligibility,
     checks_document,

@@ -12,8 +12,8 @@ from fieldvisit.domain.enums import PromiseStatus
 from fieldvisit.domain.errors import ConflictError, ValidationError
 from fieldvisit.domain.outcomes import OutcomeCode, PaymentMethod, PersonMet
 from fieldvisit.domain.records import record_hash
-from fieldvisit.services.field_checkout import CheckOut, FieldCheckout
-from fieldvisit.services.field_promises import review_promises
+from fieldvisit.services.field.checkout import CheckOut, FieldCheckout
+from fieldvisit.services.field.promises import review_promises
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_safety_world import T0, World, build_world, outcome

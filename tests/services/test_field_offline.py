@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fieldvisit.domain.enums import RiskTier
-from fieldvisit.services.field_checkout import CheckOut
-from fieldvisit.services.field_client import FieldClient
-from fieldvisit.services.field_queue import LocalQueue
-from fieldvisit.services.safety_board import SafetyBoard
-from fieldvisit.services.safety_watch import SafetyWatcher
+from fieldvisit.services.field.board import SafetyBoard
+from fieldvisit.services.field.checkout import CheckOut
+from fieldvisit.services.field.client import FieldClient
+from fieldvisit.services.field.queue import LocalQueue
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_safety_world import T0, build_world, outcome

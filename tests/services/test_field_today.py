@@ -13,13 +13,13 @@ from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.field_today import FieldToday
-from fieldvisit.services.planning import DayRequest, PlanningService
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.safety_store import SafetyDeps
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.today import FieldToday
+from fieldvisit.services.planning.day import DayRequest, PlanningService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 

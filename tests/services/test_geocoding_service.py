@@ -11,7 +11,7 @@ from fieldvisit.domain import coords
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.geocoding.adapter import GeopyGeocoder
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.geocoding_service import GeocodingService
+from fieldvisit.services.cases.geocoding import GeocodingService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.geocoding.nominatim_server import Behaviour, closed_port, nominatim_server, place

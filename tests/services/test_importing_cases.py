@@ -12,9 +12,9 @@ from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
 from fieldvisit.domain.import_fields import ImportKind
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.importing_context import ImportCancelledError
-from fieldvisit.services.importing_files import read_table, write_error_file
-from fieldvisit.services.importing_service import ImportRequest, ImportService
+from fieldvisit.services.importing.context import ImportCancelledError
+from fieldvisit.services.importing.files import read_table, write_error_file
+from fieldvisit.services.importing.service import ImportRequest, ImportService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.helpers import table_contents

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from fieldvisit.domain.import_fields import ImportKind
-from fieldvisit.services.importing_service import ImportRequest, last_import_time
+from fieldvisit.services.importing.service import ImportRequest, last_import_time
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.helpers import table_contents

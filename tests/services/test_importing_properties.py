@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from fieldvisit.domain.import_fields import ImportKind
 from fieldvisit.domain.import_rows import Table
-from fieldvisit.services.importing_service import ImportRequest
+from fieldvisit.services.importing.service import ImportRequest
 from fieldvisit.storage.database import Database
 from tests.helpers import table_contents
 from tests.services.import_files import CASE_HEADERS, case_row

@@ -7,19 +7,19 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.demo import create_demo
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import Eligibility
-from fieldvisit.services.planning import DayRequest, PlanningService
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.planning.day import DayRequest, PlanningService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import Eligibility
+from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.conftest import DEMO_TODAY

@@ -13,8 +13,8 @@ from fieldvisit.domain.enums import Role, Severity
 from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fieldvisit.i18n import render
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.policy import PolicyEditor, check_settings, profile_view
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.policy import PolicyEditor, check_settings, profile_view
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.eligibility_builders import DAY, Builder

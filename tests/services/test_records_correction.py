@@ -11,8 +11,8 @@ from sqlalchemy import select
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
-from fieldvisit.services.audit_verify import verify_audit
-from fieldvisit.services.records_write import VisitRecordCorrections
+from fieldvisit.services.records.verify import verify_audit
+from fieldvisit.services.records.writing import VisitRecordCorrections
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_records_print import actor

@@ -14,12 +14,12 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import PermissionDeniedError
 from fieldvisit.domain.retention import RetentionPolicy
+from fieldvisit.services.admin.user_admin import UsersAdmin
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
-from fieldvisit.services.records import RecordFilter, RecordsService
-from fieldvisit.services.records_write import VisitRecordCorrections
-from fieldvisit.services.reports import ReportsService
-from fieldvisit.services.retention import RetentionService
-from fieldvisit.services.users_admin import UsersAdmin
+from fieldvisit.services.records.retention import RetentionService
+from fieldvisit.services.records.statistics import ReportsService
+from fieldvisit.services.records.visit_records import RecordFilter, RecordsService
+from fieldvisit.services.records.writing import VisitRecordCorrections
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_records_print import actor

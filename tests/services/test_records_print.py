@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.errors import NotFoundError
-from fieldvisit.services.auth import actor_for_user
-from fieldvisit.services.records import RecordFilter, RecordsService
-from fieldvisit.services.reports import ReportsService
+from fieldvisit.services.admin.auth import actor_for_user
+from fieldvisit.services.records.statistics import ReportsService
+from fieldvisit.services.records.visit_records import RecordFilter, RecordsService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 

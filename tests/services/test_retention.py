@@ -11,8 +11,8 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
 from fieldvisit.domain.retention import RetentionPolicy
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
-from fieldvisit.services.audit_verify import verify_audit
-from fieldvisit.services.retention import RetentionService
+from fieldvisit.services.records.retention import RetentionService
+from fieldvisit.services.records.verify import verify_audit
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.test_records_print import actor

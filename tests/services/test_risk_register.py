@@ -6,7 +6,7 @@ import pytest
 
 from fieldvisit.domain.enums import RiskCategory, RiskTier
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
-from fieldvisit.services.risk_register import NewRiskNote, RiskRegister
+from fieldvisit.services.field.risk_register import NewRiskNote, RiskRegister
 from fieldvisit.storage.database import Database
 from tests.services.test_safety_world import build_world
 

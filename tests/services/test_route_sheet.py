@@ -16,12 +16,12 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.planning import DayRequest, PlanningService
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.route_sheet import RouteSheetService
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.planning.day import DayRequest, PlanningService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.rounds import RoundService
+from fieldvisit.services.planning.route_sheet import RouteSheetService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 

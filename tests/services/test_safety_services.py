@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from fieldvisit.domain.enums import AlarmKind, AlarmState, RiskTier, SafetySessionState
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
-from fieldvisit.services.field_checkout import CheckOut, FieldCheckout
-from fieldvisit.services.field_visits import CheckIn, FieldVisits, Position
-from fieldvisit.services.safety_board import SafetyBoard
-from fieldvisit.services.safety_pins import set_duress_pin
-from fieldvisit.services.safety_response import SafetyResponse
-from fieldvisit.services.safety_status import SafetyStatus
-from fieldvisit.services.safety_watch import SafetyWatcher
+from fieldvisit.services.field.board import SafetyBoard
+from fieldvisit.services.field.checkout import CheckOut, FieldCheckout
+from fieldvisit.services.field.pins import set_duress_pin
+from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.services.field.status import SafetyStatus
+from fieldvisit.services.field.visits import CheckIn, FieldVisits, Position
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database

@@ -13,9 +13,9 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RiskCategory, RiskTier, Role
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet, VisitOutcome
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.field_visits import CheckIn, FieldVisits, SessionInfo
-from fieldvisit.services.risk_register import NewRiskNote, RiskRegister
-from fieldvisit.services.safety_store import SafetyDeps
+from fieldvisit.services.field.risk_register import NewRiskNote, RiskRegister
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.visits import CheckIn, FieldVisits, SessionInfo
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 

@@ -10,12 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 
+from fieldvisit.app.solve.reading import parse_problem
+from fieldvisit.app.solve.run import SolveError, solve
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve as plan_routes
-from fieldvisit.services.solve import SolveError, solve
-from fieldvisit.services.solve_input import parse_problem
 from tests.services.solve_checker import check_solution
 
 ROOT = Path(__file__).resolve().parents[2]

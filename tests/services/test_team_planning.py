@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete, select
 
+from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RoundStatus
@@ -16,14 +17,13 @@ from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, Valid
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import WARM_START_LIMIT, solve
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.demo import create_demo
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import Eligibility
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.team_planning import TeamPlanningService
-from fieldvisit.services.team_planning_model import TeamPlan, TeamRequest
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import Eligibility
+from fieldvisit.services.planning.rounds import RoundService
+from fieldvisit.services.planning.team import TeamPlanningService
+from fieldvisit.services.planning.team_model import TeamPlan, TeamRequest
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.conftest import DEMO_TODAY

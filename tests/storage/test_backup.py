@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.errors import DatabaseError, ValidationError
-from fieldvisit.services.demo import create_demo
 from fieldvisit.storage import backup, migrate
 from fieldvisit.storage.database import Database
 from tests.conftest import DEMO_TODAY

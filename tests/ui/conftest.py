@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from fieldvisit.app.gui import build_services
+from fieldvisit.app.wiring import build_services
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import RoundStatus
-from fieldvisit.services.eligibility_model import Eligibility
+from fieldvisit.services.planning.eligibility_model import Eligibility
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.approvals_view import ApprovalsView
-from fieldvisit.ui.plan_screen import PlanScreen
+from fieldvisit.ui.plan.approvals_view import ApprovalsView
+from fieldvisit.ui.plan.screen import PlanScreen
 from fieldvisit.ui.tasks import TaskRunner
 from tests.ui.test_plan_screen import open_screen, optimise, people, plan_services, settle
 

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import CaseState, Role
 from fieldvisit.domain.geometry import contains
-from fieldvisit.services.assignment import ASSIGNED, UNDONE, AssignmentResult
+from fieldvisit.services.planning.assignment import ASSIGNED, UNDONE, AssignmentResult
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.assign_screen import AssignScreen
+from fieldvisit.ui.assign.screen import AssignScreen
 from fieldvisit.ui.context import ScreenContext, Services
 from fieldvisit.ui.screens import screens_for
 

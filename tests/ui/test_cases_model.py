@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
-from fieldvisit.services.cases import CaseQuery, CaseRow, SortKey
-from fieldvisit.ui.cases_model import CASE_ID_ROLE, COLUMNS, PAGE_SIZE, CaseTableModel
-from fieldvisit.ui.context import Services
+from fieldvisit.services.cases.queries import CaseQuery, CaseRow, SortKey
+from fieldvisit.services.catalog import Services
+from fieldvisit.ui.cases.model import CASE_ID_ROLE, COLUMNS, PAGE_SIZE, CaseTableModel
 from fieldvisit.ui.tasks import TaskRunner
 
 

@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
-from fieldvisit.ui.case_detail_view import CaseDetailPane
-from fieldvisit.ui.cases_filters import CaseFilterBar
-from fieldvisit.ui.cases_view import CasesScreen
+from fieldvisit.ui.cases.detail_view import CaseDetailPane
+from fieldvisit.ui.cases.filters import CaseFilterBar
+from fieldvisit.ui.cases.view import CasesScreen
 from fieldvisit.ui.context import ScreenContext
 
 ContextFor = Callable[[Actor, str], ScreenContext]

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import CaseState, Role
-from fieldvisit.services.cases import SortKey
+from fieldvisit.services.cases.queries import SortKey
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.cases_model import COLUMNS
-from fieldvisit.ui.cases_view import CasesScreen
+from fieldvisit.ui.cases.model import COLUMNS
+from fieldvisit.ui.cases.view import CasesScreen
 from fieldvisit.ui.context import ScreenContext
 
 ScreenFor = Callable[[Role], CasesScreen]

@@ -11,18 +11,18 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.enums import AlarmKind, RiskTier
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
-from fieldvisit.services.field_client import FieldClient
-from fieldvisit.services.field_queue import LocalQueue
-from fieldvisit.services.safety_board import SafetyBoard
-from fieldvisit.services.safety_pins import set_duress_pin
-from fieldvisit.services.safety_response import SafetyResponse
-from fieldvisit.services.safety_status import SafetyStatus
+from fieldvisit.services.field.board import SafetyBoard
+from fieldvisit.services.field.client import FieldClient
+from fieldvisit.services.field.pins import set_duress_pin
+from fieldvisit.services.field.queue import LocalQueue
+from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.services.field.status import SafetyStatus
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.checkin_panel import CheckInPanel
-from fieldvisit.ui.checkin_sos import COUNTDOWN_S
-from fieldvisit.ui.checkout_dialog import CheckoutDialog
-from fieldvisit.ui.safety_board import SafetyBoardWidget
+from fieldvisit.ui.field.board import SafetyBoardWidget
+from fieldvisit.ui.field.checkin_panel import CheckInPanel
+from fieldvisit.ui.field.checkin_sos import COUNTDOWN_S
+from fieldvisit.ui.field.checkout_dialog import CheckoutDialog
 from tests.services.test_safety_world import T0, World, build_world
 
 CLOSED_PORT_URL = "postgresql+psycopg://fieldvisit@127.0.0.1:9/fieldvisit?connect_timeout=2"
@@ -72,7 +72,7 @@ def test_duress_check_out_is_normal_for_the_crew_and_an_alarm_for_the_manager(
     qtbot: QtBot, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     beeps: list[None] = []
-    monkeypatch.setattr("fieldvisit.ui.safety_board.QApplication.beep", lambda: beeps.append(None))
+    monkeypatch.setattr("fieldvisit.ui.field.board.QApplication.beep", lambda: beeps.append(None))
     set_duress_pin(world.deps, world.collector, "2580")
     board = SafetyBoardWidget(
         SafetyBoard(world.deps), SafetyResponse(world.deps), world.manager, "zh"
@@ -152,7 +152,7 @@ def test_offline_check_out_says_the_office_cannot_see_it(
 
 
 def test_the_pre_visit_checklist_is_shown(qtbot: QtBot, world: World, tmp_path: Path) -> None:
-    from fieldvisit.services.risk_register import RiskRegister
+    from fieldvisit.services.field.risk_register import RiskRegister
 
     world.mark_risk(RiskTier.HIGH)
     panel = CheckInPanel(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PaymentMethod, PersonMet
-from fieldvisit.ui.checkout_dialog import CheckoutDialog
+from fieldvisit.ui.field.checkout_dialog import CheckoutDialog
 
 TODAY = date(2026, 12, 1)
 

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
-from fieldvisit.services.importing_files import read_table
-from fieldvisit.services.importing_service import ImportService
+from fieldvisit.services.importing.files import read_table
+from fieldvisit.services.importing.service import ImportService
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.import_dialog import ImportDialog
+from fieldvisit.ui.importing.dialog import ImportDialog
 from fieldvisit.ui.tasks import TaskRunner
 from tests.services.import_files import CASE_HEADERS, NOW, case_rows, write_csv
 from tests.services.test_importing_cases import service

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
-from fieldvisit.services.auth import AuthService
+from fieldvisit.services.admin.auth import AuthService
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.login_dialog import LoginDialog
 

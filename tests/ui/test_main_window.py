@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 from fieldvisit.domain.access import Actor, Permission
 from fieldvisit.domain.enums import Role
 from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.cases_view import CasesScreen
+from fieldvisit.ui.cases.view import CasesScreen
 from fieldvisit.ui.context import ScreenContext, Services
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.main_window import MainWindow

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
-from fieldvisit.reports.route_sheet_map import APPROVAL_COLOUR, ROUTE_COLOUR, MapStop, fit
-from fieldvisit.ui.plan_map import MARGIN, PlanMap
-from fieldvisit.ui.plan_tiles import TileLayer, tile_rect, tiles_covering, zoom_for
+from fieldvisit.domain.map_projection import APPROVAL_COLOUR, ROUTE_COLOUR, MapStop, fit
+from fieldvisit.ui.maps.route_map import MARGIN, PlanMap
+from fieldvisit.ui.maps.route_tiles import TileLayer, tile_rect, tiles_covering, zoom_for
 
 STOPS = [
     MapStop(31.20, 121.50, "A"),

@@ -19,17 +19,18 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
+from fieldvisit.routing.runner import solve_in_subprocess
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.eligibility_model import Eligibility
-from fieldvisit.services.planning import PlanningService
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.route_sheet import RouteSheetService
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.catalog import PlanServices
+from fieldvisit.services.planning.day import PlanningService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.eligibility_model import Eligibility
+from fieldvisit.services.planning.rounds import RoundService
+from fieldvisit.services.planning.route_sheet import RouteSheetService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.plan_screen import PlanScreen
-from fieldvisit.ui.plan_workflow import PlanServices
+from fieldvisit.ui.plan.screen import PlanScreen
 from fieldvisit.ui.tasks import TaskRunner
 
 DAY = date(2026, 12, 2)
@@ -68,6 +69,7 @@ def plan_services(db: Database) -> PlanServices:
         RoundService(factory, AuditLog(b"k" * 32, CLOCK), CLOCK),
         eligibility,
         RouteSheetService(factory, eligibility, CLOCK),
+        solver=solve_in_subprocess,  # as the window wires it: Cancel kills a child process
     )
 
 

@@ -14,10 +14,10 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.policy import PolicyEditor
+from fieldvisit.services.planning.policy import PolicyEditor
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.policy_editor import PolicyEditorWidget
+from fieldvisit.ui.admin.policy_editor import PolicyEditorWidget
 from fieldvisit.ui.tasks import TaskRunner
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
-from fieldvisit.services.auth import actor_for_user
-from fieldvisit.services.records import RecordFilter, RecordsService
+from fieldvisit.services.admin.auth import actor_for_user
+from fieldvisit.services.records.visit_records import RecordFilter, RecordsService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.records_model import RecordTableModel
-from fieldvisit.ui.records_view import RecordsView
+from fieldvisit.ui.records.records_model import RecordTableModel
+from fieldvisit.ui.records.records_view import RecordsView
 from fieldvisit.ui.tasks import TaskRunner
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -16,10 +16,10 @@ from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.routing.budget import Budget
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.approvals_view import ApprovalsView
 from fieldvisit.ui.context import ScreenContext, Services
-from fieldvisit.ui.replan_dialog import ReplanDialog
-from fieldvisit.ui.today_screen import TodayScreen
+from fieldvisit.ui.field.today_screen import TodayScreen
+from fieldvisit.ui.plan.approvals_view import ApprovalsView
+from fieldvisit.ui.plan.replan_dialog import ReplanDialog
 from tests.ui.test_today_screen import _approved_round_for_today
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.clock import FixedClock
-from fieldvisit.services.reports import ReportsService
+from fieldvisit.services.records.statistics import ReportsService
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.reports_view import ReportsView
+from fieldvisit.ui.records.statistics_view import ReportsView
 from fieldvisit.ui.tasks import TaskRunner
 from tests.ui.test_records_screen import NOW, TODAY, _actor
 

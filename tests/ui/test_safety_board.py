@@ -9,14 +9,14 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.enums import AlarmKind, RiskTier
-from fieldvisit.services.field_visits import FieldVisits
-from fieldvisit.services.safety_board import SafetyBoard
-from fieldvisit.services.safety_response import SafetyResponse
-from fieldvisit.services.safety_watch import SafetyWatcher
+from fieldvisit.services.field.board import SafetyBoard
+from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.services.field.visits import FieldVisits
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.safety_board import MAX_POLL_MS, SafetyBoardWidget
-from fieldvisit.ui.safety_board_model import SafetyBoardModel
+from fieldvisit.ui.field.board import MAX_POLL_MS, SafetyBoardWidget
+from fieldvisit.ui.field.board_model import SafetyBoardModel
 from fieldvisit.ui.tasks import TaskRunner
 from tests.services.test_safety_world import T0, World, build_world
 
@@ -56,7 +56,7 @@ def test_new_alarm_beeps_once_and_goes_first(
     qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     beeps: list[None] = []
-    monkeypatch.setattr("fieldvisit.ui.safety_board.QApplication.beep", lambda: beeps.append(None))
+    monkeypatch.setattr("fieldvisit.ui.field.board.QApplication.beep", lambda: beeps.append(None))
     world.mark_risk(RiskTier.HIGH)
     calm = world.check_in()
     loud = world.check_in()
@@ -121,7 +121,7 @@ def test_refresh_through_the_background_worker(
 def test_the_in_process_watcher_runs_on_the_app_worker(
     qtbot: QtBot, world: World, tasks: TaskRunner
 ) -> None:
-    from fieldvisit.ui.safety_watch_driver import WatcherDriver
+    from fieldvisit.ui.field.watch_driver import WatcherDriver
 
     world.mark_risk(RiskTier.HIGH)
     world.check_in()

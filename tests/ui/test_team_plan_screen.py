@@ -19,19 +19,20 @@ from fieldvisit.domain.enums import Role
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
+from fieldvisit.routing.runner import solve_in_subprocess
+from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.eligibility import EligibilityService
-from fieldvisit.services.planning import PlanningService
-from fieldvisit.services.rounds import RoundService
-from fieldvisit.services.team_planning import TeamPlanningService
-from fieldvisit.services.users import UserDirectory
+from fieldvisit.services.catalog import PlanServices
+from fieldvisit.services.planning.day import PlanningService
+from fieldvisit.services.planning.eligibility import EligibilityService
+from fieldvisit.services.planning.rounds import RoundService
+from fieldvisit.services.planning.team import TeamPlanningService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.plan_models import PROBLEM_COLOUR
-from fieldvisit.ui.plan_workflow import PlanServices
+from fieldvisit.ui.plan.models import PROBLEM_COLOUR
 from fieldvisit.ui.screens import screens_for
 from fieldvisit.ui.tasks import TaskRunner
-from fieldvisit.ui.team_plan_screen import TeamPlanScreen
+from fieldvisit.ui.team_plan.screen import TeamPlanScreen
 
 DAY = date(2026, 12, 2)
 CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
@@ -52,7 +53,11 @@ def services(db: Database) -> PlanServices:
     rounds = RoundService(factory, AuditLog(b"k" * 32, CLOCK), CLOCK)
     team = TeamPlanningService(factory, eligibility, solve, rounds)
     return PlanServices(
-        PlanningService(factory, eligibility, solve), rounds, eligibility, team=team
+        PlanningService(factory, eligibility, solve),
+        rounds,
+        eligibility,
+        team=team,
+        solver=solve_in_subprocess,
     )
 
 

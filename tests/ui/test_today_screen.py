@@ -10,12 +10,12 @@ from sqlalchemy import select
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.routing.budget import Budget
-from fieldvisit.services.planning import DayRequest
+from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from fieldvisit.ui.checkin_panel import CheckInPanel
 from fieldvisit.ui.context import ScreenContext, Services
-from fieldvisit.ui.today_screen import TodayScreen
+from fieldvisit.ui.field.checkin_panel import CheckInPanel
+from fieldvisit.ui.field.today_screen import TodayScreen
 
 
 def _approved_round_for_today(services: Services, demo_db: Database) -> Actor:

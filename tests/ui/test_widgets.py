@@ -9,11 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.app import gui
 from fieldvisit.domain.map_scale import nice_distance, scale_label
+from fieldvisit.services.catalog import Services
 from fieldvisit.ui import language
-from fieldvisit.ui.case_map import CaseMap, MapPoint
-from fieldvisit.ui.context import Services
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.main_window import ACTIONS
+from fieldvisit.ui.maps.case_map import CaseMap, MapPoint
 from fieldvisit.ui.screens import SCREENS
 from fieldvisit.ui.user_chooser import UserChooserDialog
 

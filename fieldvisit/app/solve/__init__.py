@@ -1,0 +1,1 @@
+"""The `fieldvisit solve` JSON contract: read a problem, solve, check, write."""

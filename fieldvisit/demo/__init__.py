@@ -1,0 +1,1 @@
+"""Demo data: an organisation, cases and history to try the app on."""

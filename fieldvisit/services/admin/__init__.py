@@ -1,0 +1,1 @@
+"""Admin wing: users, sign-in and the organisation's set-up."""

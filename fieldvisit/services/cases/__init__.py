@@ -1,0 +1,1 @@
+"""Cases wing: case lists and detail, the scope each role may see, geocoding of addresses."""

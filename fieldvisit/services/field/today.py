@@ -1,0 +1,164 @@
+"""A crew's day in the field: the stops of its approved round, and starting the visit of a stop.
+
+Only an approved round (or one already under way) can be worked; the first visit started puts the
+round in progress, so it can no longer be edited, only re-planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldvisit.domain.access import Actor, Permission, require
+from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
+from fieldvisit.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from fieldvisit.domain.masking import mask_address
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.storage import models as m
+
+WORKABLE = (RoundStatus.APPROVED.value, RoundStatus.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class TodayStop:
+    stop_id: int
+    seq: int
+    case_id: int
+    case_number: str
+    address_id: int
+    address: str  # masked: enough to find the street, not the door, on a shared screen
+    planned_start: datetime | None
+    planned_end: datetime | None
+    visit_id: int | None
+    visit_status: str | None
+    stop_status: str = StopStatus.PLANNED.value
+    approval: str = StopApproval.NONE.value  # "pending": a re-plan's new exception awaits a manager
+
+    @property
+    def workable(self) -> bool:
+        """Whether the crew may start this visit now."""
+        return self.stop_status == StopStatus.PLANNED and self.approval != StopApproval.PENDING
+
+
+@dataclass(frozen=True)
+class TodayRound:
+    round_id: int
+    crew_id: int
+    status: RoundStatus
+    stops: tuple[TodayStop, ...]
+    timezone: str = "Asia/Shanghai"  # the crew's: stop times show as the crew lives them
+
+
+class FieldToday:
+    def __init__(self, deps: SafetyDeps) -> None:
+        self._deps = deps
+
+    def round_for(self, actor: Actor, day: date) -> TodayRound | None:
+        """The actor's crew's approved (or started) round for ``day``; None when there is none."""
+        require(actor, Permission.RECORD_VISIT)
+        with self._deps.session_factory() as s:
+            saved = s.scalar(
+                select(m.Round)
+                .where(
+                    m.Round.crew_id.in_(list(actor.crew_ids)),
+                    m.Round.plan_date == day,
+                    m.Round.status.in_(WORKABLE),
+                )
+                .order_by(m.Round.id)
+            )
+            return None if saved is None else _today(s, saved)
+
+    def start(self, actor: Actor, stop_id: int) -> int:
+        """The visit of a stop (started once; asking again returns the same visit)."""
+        require(actor, Permission.RECORD_VISIT)
+        with self._deps.session_factory.begin() as s:
+            stop = s.get(m.RoundStop, stop_id)
+            if stop is None:
+                raise NotFoundError("field.error.no_stop", stop=stop_id)
+            saved = stop.round
+            if saved.crew_id not in actor.crew_ids:
+                raise PermissionDeniedError("safety.error.not_crew")
+            if saved.status not in WORKABLE:
+                raise ConflictError("field.error.round_not_approved", status=saved.status)
+            existing = s.scalar(select(m.Visit.id).where(m.Visit.round_stop_id == stop.id))
+            if existing is not None:
+                return existing
+            if stop.status != StopStatus.PLANNED:
+                raise ConflictError("field.error.stop_not_planned", status=stop.status)
+            if stop.approval == StopApproval.PENDING:
+                raise ConflictError("field.error.stop_awaits_approval")
+            return self._create(s, actor, saved, stop)
+
+    def _create(self, s: Session, actor: Actor, saved: m.Round, stop: m.RoundStop) -> int:
+        crew = s.get_one(m.Crew, saved.crew_id)
+        visit = m.Visit(
+            round_stop_id=stop.id,
+            case_id=stop.case_id,
+            address_id=stop.address_id,
+            crew_id=saved.crew_id,
+            place=stop.place,
+            planned_start=stop.planned_start,
+            planned_end=stop.planned_end,
+            status=VisitStatus.OPEN.value,
+            created_at=self._deps.clock(),
+            members=[m.VisitMember(user_id=member.user_id) for member in crew.members],
+        )
+        s.add(visit)
+        s.flush()
+        audit = self._deps.audit
+        if saved.status != RoundStatus.IN_PROGRESS.value:
+            saved.status = RoundStatus.IN_PROGRESS.value
+            audit.record(
+                s,
+                actor_id=actor.user_id,
+                action="round.started",
+                entity_type="round",
+                entity_id=saved.id,
+                after={"first_stop": stop.id},
+            )
+        audit.record(
+            s,
+            actor_id=actor.user_id,
+            action="visit.started",
+            entity_type="visit",
+            entity_id=visit.id,
+            after={"case_id": stop.case_id, "stop_id": stop.id},
+        )
+        return visit.id
+
+
+def _today(s: Session, saved: m.Round) -> TodayRound:
+    visits = {
+        stop_id: (visit_id, status)
+        for visit_id, stop_id, status in s.execute(
+            select(m.Visit.id, m.Visit.round_stop_id, m.Visit.status).where(
+                m.Visit.round_stop_id.in_([stop.id for stop in saved.stops])
+            )
+        )
+    }
+    stops = []
+    for stop in saved.stops:
+        case = s.get_one(m.Case, stop.case_id)
+        address = s.get_one(m.Address, stop.address_id)
+        visit_id, status = visits.get(stop.id, (None, None))
+        stops.append(
+            TodayStop(
+                stop.id,
+                stop.seq,
+                case.id,
+                case.case_number,
+                address.id,
+                mask_address(address.text, address.district) or "",
+                stop.planned_start,
+                stop.planned_end,
+                visit_id,
+                status,
+                stop.status,
+                stop.approval,
+            )
+        )
+    zone = s.get_one(m.Crew, saved.crew_id).team.timezone
+    return TodayRound(saved.id, saved.crew_id, RoundStatus(saved.status), tuple(stops), zone)

@@ -1,0 +1,147 @@
+"""The watcher: drives every open safety session's timers from the database, and beats.
+
+Run it headless next to the database (``fieldvisit safety watch``) or inside the desktop app in
+single-machine mode; two watchers on one database never raise anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldvisit.domain.enums import AlarmState, SafetySessionState
+from fieldvisit.domain.errors import FieldVisitError
+from fieldvisit.domain.safety_machine import sweep, tick
+from fieldvisit.domain.safety_state import AlarmRaised, SafetyState, Transition
+from fieldvisit.services.field.effects import transact
+from fieldvisit.services.field.promises import review_promises
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.storage import models as m
+
+DEFAULT_INTERVAL = 5.0
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RaisedAlarm:
+    session_id: int
+    alarm: AlarmRaised
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    at: datetime
+    sessions: int
+    raised: tuple[RaisedAlarm, ...]
+    reminders: int
+
+
+def default_watcher_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class SafetyWatcher:
+    """One pass at a time: ``run_once`` from a timer, or ``run_forever`` on a thread."""
+
+    def __init__(self, deps: SafetyDeps, watcher_id: str | None = None) -> None:
+        self._deps = deps
+        self.watcher_id = watcher_id or default_watcher_id()
+        self._started_at = deps.clock()
+        self._promises_reviewed: date | None = None
+
+    def run_once(self) -> WatchReport:
+        now = self._deps.clock()
+        self._beat(now)
+        raised: list[RaisedAlarm] = []
+        reminders = 0
+        pending = self._pending()
+        for session_id, zone in pending:
+            try:
+                _state, applied = transact(
+                    self._deps, session_id, None, self._step(now, ZoneInfo(zone))
+                )
+            except FieldVisitError as exc:  # changed under our feet: next pass sees it fresh
+                _log.info("session %s skipped this pass: %s", session_id, exc)
+                continue
+            raised.extend(RaisedAlarm(session_id, alarm) for alarm in applied.raised)
+            reminders += applied.reminders
+        self._review_promises(now)
+        return WatchReport(now, len(pending), tuple(raised), reminders)
+
+    def run_forever(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
+        """Until ``stop`` is set; a database that is briefly unreachable is retried, not fatal."""
+        while not stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the watcher must outlive a dropped connection
+                _log.exception("safety watch pass failed; retrying in %s s", interval)
+            stop.wait(interval)
+
+    def _step(self, now: datetime, zone: ZoneInfo) -> Callable[[SafetyState], Transition]:
+        policy = self._deps.policy
+
+        def step(state: SafetyState) -> Transition:
+            state, effects = tick(state, policy, now)
+            if _end_of_day_passed(state, now, zone, policy.end_of_day):
+                state, swept = sweep(state, policy, now)
+                effects = (*effects, *swept)
+            return state, effects
+
+        return step
+
+    def _pending(self) -> list[tuple[int, str]]:
+        """Open sessions, and closed ones whose (duress) alarm still has to climb."""
+        with self._deps.session_factory() as s:
+            open_alarm = select(m.Alarm.session_id).where(m.Alarm.state == AlarmState.OPEN.value)
+            rows = s.execute(
+                select(m.SafetySession.id, m.Address.timezone)
+                .outerjoin(m.Visit, m.Visit.id == m.SafetySession.visit_id)
+                .outerjoin(m.Address, m.Address.id == m.Visit.address_id)
+                .where(
+                    (m.SafetySession.state != SafetySessionState.CLOSED.value)
+                    | m.SafetySession.id.in_(open_alarm)
+                )
+                .order_by(m.SafetySession.id)
+            ).all()
+        return [(session_id, zone or DEFAULT_TIMEZONE) for session_id, zone in rows]
+
+    def _beat(self, now: datetime) -> None:
+        with self._deps.session_factory.begin() as s:
+            _write_beat(s, self.watcher_id, now, self._started_at)
+
+    def _review_promises(self, now: datetime) -> None:
+        today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+        if self._promises_reviewed != today:
+            review_promises(self._deps, today)
+            self._promises_reviewed = today
+
+
+def _end_of_day_passed(state: SafetyState, now: datetime, zone: ZoneInfo, end: time) -> bool:
+    """Past the end of the working day the session was opened on (a session opened later than
+    that belongs to the next day's sweep)."""
+    opened = state.opened_at.astimezone(zone)
+    day_end = datetime.combine(opened.date(), end, zone)
+    if opened >= day_end:
+        day_end += timedelta(days=1)
+    return now >= day_end
+
+
+def _write_beat(s: Session, watcher_id: str, now: datetime, started_at: datetime) -> None:
+    row = s.get(m.WatcherHeartbeat, watcher_id)
+    if row is None:
+        host = socket.gethostname()[:128]
+        s.add(
+            m.WatcherHeartbeat(watcher_id=watcher_id, host=host, beat_at=now, started_at=started_at)
+        )
+    else:
+        row.beat_at = now

@@ -1,0 +1,1 @@
+"""Importing wing: case, contact and payment files in, all-or-nothing."""

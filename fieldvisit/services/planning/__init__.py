@@ -1,0 +1,1 @@
+"""Planning wing: eligibility, day and team plans, rounds, re-plan, assignment, policies."""

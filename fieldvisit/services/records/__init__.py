@@ -1,0 +1,1 @@
+"""Records wing: visit records, audit verification and anchors, retention, statistics."""

@@ -1,0 +1,208 @@
+"""Team reports: visits per collector and day, outcome mix, promises kept, exceptions, alarms."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from fieldvisit.domain import masking
+from fieldvisit.domain.access import Actor, Permission, allows, require
+from fieldvisit.domain.clock import Clock
+from fieldvisit.services.cases.scope import visible_cases
+from fieldvisit.storage import models as m
+
+ZONE = ZoneInfo("Asia/Shanghai")  # reporting days are the organisation's local days
+
+
+@dataclass(frozen=True)
+class CollectorDay:
+    collector: str
+    day: date
+    visits: int
+
+
+@dataclass(frozen=True)
+class AlarmStats:
+    raised: int
+    acknowledged: int
+    mean_response_minutes: float | None
+    max_response_minutes: float | None
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    start: date
+    end: date
+    visits: int
+    per_collector_day: tuple[CollectorDay, ...]
+    outcome_mix: tuple[tuple[str, int], ...]
+    promises_kept: int
+    promises_broken: int
+    exceptions_approved: int
+    alarms: AlarmStats
+
+    @property
+    def promise_kept_rate(self) -> float | None:
+        decided = self.promises_kept + self.promises_broken
+        return None if decided == 0 else self.promises_kept / decided
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    low = datetime.combine(start, time(0), ZONE).astimezone(UTC)
+    return low, datetime.combine(end + timedelta(days=1), time(0), ZONE).astimezone(UTC)
+
+
+class ReportsService:
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = session_factory
+        self._clock = clock
+
+    def team_report(self, actor: Actor, start: date, end: date) -> TeamReport:
+        require(actor, Permission.VIEW_REPORTS)
+        low, high = _bounds(start, end)
+        with self._sessions() as session:
+            visits = self._visits(session, actor, low, high)
+            kept, broken = self._promises(session, actor, start, end)
+            return TeamReport(
+                start=start,
+                end=end,
+                visits=len({v.id for v, _u, _c in visits}),
+                per_collector_day=_per_collector_day(visits),
+                outcome_mix=self._outcomes(session, actor, low, high),
+                promises_kept=kept,
+                promises_broken=broken,
+                exceptions_approved=self._exceptions(session, actor, low, high),
+                alarms=self._alarms(session, actor, low, high),
+            )
+
+    def _visits(
+        self, session: Session, actor: Actor, low: datetime, high: datetime
+    ) -> list[tuple[m.Visit, m.User, m.Case]]:
+        rows = session.execute(
+            select(m.Visit, m.User, m.Case)
+            .join(m.VisitMember, m.VisitMember.visit_id == m.Visit.id)
+            .join(m.User, m.User.id == m.VisitMember.user_id)
+            .join(m.Case, m.Case.id == m.Visit.case_id)
+            .where(m.Visit.departed_at >= low, m.Visit.departed_at < high, visible_cases(actor))
+            .order_by(m.Visit.departed_at, m.Visit.id, m.User.id)
+        ).all()
+        return [(v, u, c) for v, u, c in rows]
+
+    def _outcomes(
+        self, session: Session, actor: Actor, low: datetime, high: datetime
+    ) -> tuple[tuple[str, int], ...]:
+        newer = aliased(m.VisitRecord)
+        rows = session.execute(
+            select(m.VisitRecord.outcome_code, func.count())
+            .join(m.Visit, m.Visit.id == m.VisitRecord.visit_id)
+            .join(m.Case, m.Case.id == m.Visit.case_id)
+            .where(m.VisitRecord.recorded_at >= low, m.VisitRecord.recorded_at < high)
+            .where(visible_cases(actor))
+            .where(~select(newer.id).where(newer.supersedes_id == m.VisitRecord.id).exists())
+            .group_by(m.VisitRecord.outcome_code)
+        ).all()
+        return tuple(sorted(((str(code), int(n)) for code, n in rows), key=lambda r: -r[1]))
+
+    def _promises(self, session: Session, actor: Actor, start: date, end: date) -> tuple[int, int]:
+        rows = session.execute(
+            select(m.Promise.status, func.count())
+            .join(m.Case, m.Case.id == m.Promise.case_id)
+            .where(m.Promise.due_on >= start, m.Promise.due_on <= end, visible_cases(actor))
+            .group_by(m.Promise.status)
+        ).all()
+        counts = Counter({str(status): int(n) for status, n in rows})
+        return counts["kept"], counts["broken"]
+
+    def _exceptions(self, session: Session, actor: Actor, low: datetime, high: datetime) -> int:
+        approvals = session.scalars(
+            select(m.Approval)
+            .join(m.Round, m.Round.id == m.Approval.round_id)
+            .join(m.Crew, m.Crew.id == m.Round.crew_id)
+            .where(m.Approval.decision == "approved")
+            .where(m.Approval.decided_at >= low - timedelta(days=1), m.Approval.decided_at < high)
+            .where(_crew_scope(actor))
+        ).all()
+        return sum(len(a.scope) for a in approvals)
+
+    def _alarms(self, session: Session, actor: Actor, low: datetime, high: datetime) -> AlarmStats:
+        alarms = session.scalars(
+            select(m.Alarm)
+            .join(m.SafetySession, m.SafetySession.id == m.Alarm.session_id)
+            .join(m.Crew, m.Crew.id == m.SafetySession.crew_id)
+            .where(m.Alarm.raised_at >= low, m.Alarm.raised_at < high, _crew_scope(actor))
+        ).all()
+        minutes = [
+            (a.acknowledged_at - a.raised_at).total_seconds() / 60
+            for a in alarms
+            if a.acknowledged_at is not None
+        ]
+        return AlarmStats(
+            raised=len(alarms),
+            acknowledged=len(minutes),
+            mean_response_minutes=sum(minutes) / len(minutes) if minutes else None,
+            max_response_minutes=max(minutes) if minutes else None,
+        )
+
+    def visits_csv(self, actor: Actor, start: date, end: date, lang: str) -> str:
+        """One line per visit and collector; debtor data masked unless the role sees it."""
+        require(actor, Permission.VIEW_REPORTS)
+        full = masking.sees_full_personal_data(actor)
+        low, high = _bounds(start, end)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_HEADERS[lang if lang in CSV_HEADERS else "en"])
+        debtors: set[int] = set()
+        with self._sessions.begin() as session:
+            for visit, user, case in self._visits(session, actor, low, high):
+                debtor = case.debtor
+                debtors.add(debtor.id)
+                outcome = visit.records[-1].outcome_code if visit.records else ""
+                writer.writerow([
+                    (visit.departed_at or visit.created_at).astimezone(ZONE).date().isoformat(),
+                    user.display_name,
+                    case.case_number,
+                    debtor.name if full else mask_name(debtor.name),
+                    debtor.phone if full else masking.mask_phone(debtor.phone),
+                    outcome,
+                ])  # fmt: skip
+            if full:
+                # Unmasked personal data leaves the application: who, when and why, per debtor.
+                purpose = f"CSV export {start}..{end}"
+                session.add_all(
+                    m.AccessLog(user_id=actor.user_id, debtor_id=d, at=self._clock(),
+                                purpose=purpose)
+                    for d in sorted(debtors)
+                )  # fmt: skip
+        return out.getvalue()
+
+
+CSV_HEADERS = {
+    "zh": ["日期", "外访员", "案件编号", "债务人", "电话", "结果"],
+    "en": ["date", "collector", "case", "debtor", "phone", "outcome"],
+}
+
+
+def _crew_scope(actor: Actor) -> ColumnElement[bool]:
+    """Crews whose work the actor may see: all, or the actor's own team's (none without one)."""
+    if allows(actor, Permission.VIEW_ALL_CASES):
+        return true()
+    return m.Crew.team_id == (actor.team_id if actor.team_id is not None else -1)
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + masking.MASK * max(len(name) - 1, 1)
+
+
+def _per_collector_day(rows: list[tuple[m.Visit, m.User, m.Case]]) -> tuple[CollectorDay, ...]:
+    counts: Counter[tuple[str, date]] = Counter()
+    for visit, user, _case in rows:
+        at = visit.departed_at or visit.created_at
+        counts[(user.display_name, at.astimezone(ZONE).date())] += 1
+    return tuple(CollectorDay(name, day, n) for (name, day), n in sorted(counts.items()))

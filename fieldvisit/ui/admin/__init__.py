@@ -1,0 +1,1 @@
+"""Admin wing: rule policies and the organisation's set-up."""

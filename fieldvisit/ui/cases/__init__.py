@@ -1,0 +1,1 @@
+"""Cases wing: the case list, its filters and the detail pane."""

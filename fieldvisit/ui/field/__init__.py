@@ -1,0 +1,1 @@
+"""Field wing: Today, check-in/check-out, SOS and the safety board."""

@@ -1,0 +1,1 @@
+"""Importing wing: the import screen and its mapping dialog."""

@@ -1,0 +1,1 @@
+"""Plan-a-day wing: the plan screen, its models, commands and workflow, re-plan and approvals."""

@@ -1,0 +1,1 @@
+"""Records wing: visit records and the statistics screen."""
