@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldvisit.domain.access import Actor, Permission, require, require_team
-from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
+from fieldvisit.domain.access import Actor, Permission, require, require_crew
+from fieldvisit.domain.errors import ValidationError
 from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
@@ -119,9 +119,7 @@ class PlanningService:
         require(actor, Permission.PLAN_ROUND)
         with self._session_factory() as s:
             crew = load_crew(s, request.crew_id)
-            require_team(actor, crew.team_id)
-            if actor.role.value == "collector" and request.crew_id not in actor.crew_ids:
-                raise PermissionDeniedError("round.error.not_your_crew")
+            require_crew(actor, request.crew_id, crew.team_id)
             eligibility = self._eligibility.for_day(
                 actor,
                 request.day,
