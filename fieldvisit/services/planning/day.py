@@ -2,7 +2,7 @@
 
 The compliance verdicts come from the eligibility service; the routing core orders the visits
 inside their allowed start windows. Every result, optimised or manual, is re-checked slot by slot
-(``check_slots``), so a stop that breaks a rule can never be presented as legal.
+(``slot_verdicts``), so a stop that breaks a rule can never be presented as legal.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class PlanningService:
         problems: tuple[Message, ...],
     ) -> RoundPlan:
         slots = route_slots(context, route)
-        checks = self._eligibility.check_slots(actor, request.day, request.crew_id, slots)
+        checks = self._eligibility.slot_verdicts(actor, request.day, request.crew_id, slots)
         left = left_out(context, {s.visit for s in route.stops}, unscheduled)
         return checked_round(request, context, route, checks, left, problems)
 
