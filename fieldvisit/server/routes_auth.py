@@ -6,26 +6,27 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.errors import PermissionDeniedError
+from fieldvisit.server.schemas import Strict
 from fieldvisit.server.security import Caller, Ctx, Token, UnauthenticatedError
 from fieldvisit.services.admin.sessions import TokenPair
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
 
-class SignIn(BaseModel):
+class SignIn(Strict):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
 
-class Refresh(BaseModel):
+class Refresh(Strict):
     refresh_token: str = Field(min_length=1, max_length=256)
 
 
-class UserOut(BaseModel):
+class UserOut(Strict):
     id: int
     role: str
     team_id: int | None
@@ -33,7 +34,7 @@ class UserOut(BaseModel):
     display_name: str
 
 
-class Tokens(BaseModel):
+class Tokens(Strict):
     access_token: str
     refresh_token: str
     token_type: str = "bearer"
@@ -76,7 +77,10 @@ def sign_in(body: SignIn, request: Request, ctx: Ctx) -> Tokens:
 @router.post("/auth/refresh", response_model=Tokens)
 def refresh(body: Refresh, ctx: Ctx) -> Tokens:
     """A new pair for a live refresh token; the old pair stops working."""
-    return _tokens(ctx.tokens.refresh(body.refresh_token), None)
+    try:
+        return _tokens(ctx.tokens.refresh(body.refresh_token), None)
+    except PermissionDeniedError as exc:
+        raise UnauthenticatedError(exc.message.id, **exc.message.params) from exc
 
 
 @router.post("/auth/sign-out", status_code=204)

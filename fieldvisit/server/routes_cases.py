@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from fieldvisit.server.schemas import Strict
 from fieldvisit.server.security import Caller, Ctx
 from fieldvisit.server.serialize import plain
 from fieldvisit.services.cases.queries import CaseQuery, SortKey
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["cases"])
 MAX_PAGE = 500
 
 
-class Purpose(BaseModel):
+class Purpose(Strict):
     purpose: str = Field(min_length=1, max_length=200, description="why the full data is opened")
 
 

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.server.publishing import publish_safety
+from fieldvisit.server.schemas import Strict
 from fieldvisit.server.security import Caller, Ctx
 from fieldvisit.server.serialize import plain
 from fieldvisit.services.field.checkout import CheckOut
@@ -20,7 +21,7 @@ from fieldvisit.services.field.visits import CheckIn, Position
 router = APIRouter(prefix="/api/v1", tags=["field"])
 
 
-class Where(BaseModel):
+class Where(Strict):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     accuracy_m: float | None = Field(None, ge=0)
@@ -29,20 +30,20 @@ class Where(BaseModel):
         return Position(self.lat, self.lon, self.accuracy_m)
 
 
-class CheckInBody(BaseModel):
+class CheckInBody(Strict):
     position: Where | None = None
     minutes: int | None = Field(None, ge=1, le=480, description="default: the risk tier's")
     client_event_id: str | None = Field(None, max_length=64)
 
 
-class CheckOutBody(BaseModel):
+class CheckOutBody(Strict):
     outcome: dict[str, Any] = Field(description="person_met, outcome, next_action, … (spec)")
     position: Where | None = None
     pin: str | None = Field(None, max_length=16)
     client_event_id: str | None = Field(None, max_length=64)
 
 
-class SosBody(BaseModel):
+class SosBody(Strict):
     position: Where | None = None
 
 

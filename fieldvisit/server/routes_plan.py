@@ -6,10 +6,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from fieldvisit.domain.access import Permission, require
 from fieldvisit.routing.budget import Budget
 from fieldvisit.server.publishing import publish_round
+from fieldvisit.server.schemas import Strict
 from fieldvisit.server.security import Caller, Ctx
 from fieldvisit.server.serialize import plain
 from fieldvisit.services.planning.day import DayRequest
@@ -17,7 +19,7 @@ from fieldvisit.services.planning.day import DayRequest
 router = APIRouter(prefix="/api/v1", tags=["rounds"])
 
 
-class PlanDay(BaseModel):
+class PlanDay(Strict):
     crew_id: int
     day: date
     case_ids: list[int] | None = Field(None, description="default: the crew's assigned cases")
@@ -25,7 +27,7 @@ class PlanDay(BaseModel):
     seed: int = Field(0, ge=0)
 
 
-class Decision(BaseModel):
+class Decision(Strict):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -67,6 +69,7 @@ def submit(round_id: int, actor: Caller, ctx: Ctx) -> dict[str, Any]:
 
 @router.post("/rounds/{round_id}/approve")
 def approve(round_id: int, body: Decision, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    require(actor, Permission.APPROVE_ROUND)
     saved = ctx.services.plan.rounds.approve(actor, round_id, body.reason)
     publish_round(ctx, actor, "round.approved", round_id)
     result: dict[str, Any] = plain(saved)
@@ -75,6 +78,7 @@ def approve(round_id: int, body: Decision, actor: Caller, ctx: Ctx) -> dict[str,
 
 @router.post("/rounds/{round_id}/reject")
 def reject(round_id: int, body: Decision, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    require(actor, Permission.APPROVE_ROUND)
     saved = ctx.services.plan.rounds.reject(actor, round_id, body.reason)
     publish_round(ctx, actor, "round.rejected", round_id)
     result: dict[str, Any] = plain(saved)
