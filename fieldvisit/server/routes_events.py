@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from fieldvisit import __version__
+from fieldvisit.domain.errors import FieldVisitError
+from fieldvisit.server.context import ServerContext
 from fieldvisit.server.events import Event
-from fieldvisit.server.security import Caller, Ctx
+from fieldvisit.server.security import Caller, Ctx, Token
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 KEEPALIVE_SECONDS = 15.0  # proxies close idle streams; a comment line keeps this one open
@@ -25,8 +28,12 @@ def health(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/events", response_class=StreamingResponse)
-async def events(request: Request, actor: Caller, ctx: Ctx) -> StreamingResponse:
-    """``text/event-stream``; each event is ``event: <kind>`` with a JSON ``data:`` line."""
+async def events(request: Request, actor: Caller, token: Token, ctx: Ctx) -> StreamingResponse:
+    """``text/event-stream``; each event is ``event: <kind>`` with a JSON ``data:`` line.
+
+    The stream ends when its token no longer works (expired, signed out, user deactivated);
+    the client refreshes its token, reconnects and re-reads what it shows.
+    """
     key, queue = ctx.bus.subscribe(actor)
 
     async def stream() -> AsyncIterator[str]:
@@ -36,6 +43,8 @@ async def events(request: Request, actor: Caller, ctx: Ctx) -> StreamingResponse
                 try:
                     event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
+                    if not await run_in_threadpool(_still_valid, ctx, token):
+                        return
                     yield ": keep-alive\n\n"
                     continue
                 if event is None:
@@ -46,6 +55,14 @@ async def events(request: Request, actor: Caller, ctx: Ctx) -> StreamingResponse
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+def _still_valid(ctx: ServerContext, token: str) -> bool:
+    try:
+        ctx.tokens.actor(token)
+    except FieldVisitError:
+        return False
+    return True
 
 
 def _frame(event: Event) -> str:

@@ -154,6 +154,15 @@ class Api:
         body = answer.json()
         return cls(base, body["access_token"], body["refresh_token"])
 
+    def refresh(self) -> None:
+        """New tokens, as a client does when its access token has expired."""
+        answer = httpx.post(f"{self.base}/auth/refresh", json={"refresh_token": self.refresh_token})
+        assert answer.status_code == 200, answer.text
+        self.token, self.refresh_token = (
+            answer.json()["access_token"],
+            answer.json()["refresh_token"],
+        )
+
     def headers(self) -> dict[str, str]:
         return {} if self.token is None else {"Authorization": f"Bearer {self.token}"}
 
@@ -165,3 +174,62 @@ class Api:
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", path, **kwargs)
+
+
+class EventListener:
+    """Reads one user's event stream on a thread; ``next_event`` waits for a kind."""
+
+    def __init__(self, api: Api) -> None:
+        import queue
+        import threading
+
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.connected = threading.Event()
+        self._client = httpx.Client(base_url=api.base, timeout=httpx.Timeout(5.0, read=None))
+        self._headers = api.headers()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        assert self.connected.wait(10), "event stream did not open"
+
+    def _read(self) -> None:
+        import json
+
+        kind = ""
+        try:
+            with self._client.stream("GET", "events", headers=self._headers) as response:
+                assert response.status_code == 200
+                for line in response.iter_lines():
+                    if line.startswith(": connected"):
+                        self.connected.set()
+                    elif line.startswith("event: "):
+                        kind = line[len("event: ") :]
+                    elif line.startswith("data: "):
+                        body = json.loads(line[len("data: ") :])
+                        self.events.put(body | {"received": time.monotonic(), "event": kind})
+        except (httpx.HTTPError, RuntimeError):  # closed by the test
+            return
+
+    def next_event(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+        import queue
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {kind} event within {timeout} s")
+            try:
+                event = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event["kind"] == kind:
+                return event
+
+    def kinds(self) -> list[str]:
+        found = []
+        while not self.events.empty():
+            found.append(self.events.get_nowait()["kind"])
+        return found
+
+    def close(self) -> None:
+        self._client.close()
+        self._thread.join(timeout=5)

@@ -109,7 +109,8 @@ def test_deactivation_ends_every_session_at_once(server: ServerProcess) -> None:
     admin = Api.sign_in(server.base, "admin")
     me = collector.get("/me").json()
     done = admin.post(f"/users/{me['id']}/deactivate")
-    assert done.status_code == 200 and done.json()["sessions_revoked"] == 2
+    assert done.status_code == 200
+    assert done.json()["sessions_revoked"] == 2
     answer = collector.get("/today", params={"day": "2026-12-02"})
     assert answer.status_code == 401
     assert other_laptop.get("/me").status_code == 401
