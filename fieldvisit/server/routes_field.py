@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
-from fieldvisit.domain.access import Actor
+from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.server.publishing import publish_safety
 from fieldvisit.server.schemas import Strict
@@ -47,6 +47,11 @@ class SosBody(Strict):
     position: Where | None = None
 
 
+def _crew_member(actor: Actor) -> None:
+    """Check-in, check-out, extend and SOS are the crew's own acts (the office relays apart)."""
+    require(actor, Permission.RECORD_VISIT)
+
+
 def _crew(actor: Actor) -> int | None:
     return min(actor.crew_ids) if len(actor.crew_ids) == 1 else None
 
@@ -66,6 +71,7 @@ def start_stop(stop_id: int, actor: Caller, ctx: Ctx) -> dict[str, int]:
 
 @router.post("/visits/{visit_id}/check-in")
 def check_in(visit_id: int, body: CheckInBody, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    _crew_member(actor)
     request = CheckIn(
         visit_id,
         position=None if body.position is None else body.position.position(),
@@ -82,6 +88,7 @@ def check_in(visit_id: int, body: CheckInBody, actor: Caller, ctx: Ctx) -> dict[
 
 @router.post("/visits/{visit_id}/check-out")
 def check_out(visit_id: int, body: CheckOutBody, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    _crew_member(actor)
     try:
         outcome = outcome_from_json(body.outcome)
     except (ValueError, ArithmeticError) as exc:
@@ -102,12 +109,14 @@ def check_out(visit_id: int, body: CheckOutBody, actor: Caller, ctx: Ctx) -> dic
 
 @router.post("/safety-sessions/{session_id}/extend")
 def extend(session_id: int, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    _crew_member(actor)
     result: dict[str, Any] = plain(ctx.services.field.client.visits.extend(actor, session_id))
     return result
 
 
 @router.post("/safety-sessions/{session_id}/sos")
 def sos(session_id: int, body: SosBody, actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    _crew_member(actor)
     where = None if body.position is None else body.position.position()
     info = ctx.services.field.client.visits.sos(actor, session_id, where)
     publish_safety(
