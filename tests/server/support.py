@@ -39,7 +39,7 @@ def pg_admin_url() -> str:
 
 
 @contextmanager
-def fresh_database(*, demo_today: Any = None) -> Iterator[str]:
+def fresh_database(*, demo_today: Any = None, migrated: bool = True) -> Iterator[str]:
     """A new database at the newest schema (with the demo, if ``demo_today``); dropped after."""
     admin_url = make_url(pg_admin_url())
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -48,11 +48,12 @@ def fresh_database(*, demo_today: Any = None) -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        database = Database.open(url)
-        migrate.upgrade(database.engine)
-        if demo_today is not None:
-            create_demo(database.session_factory, seed=0, today=demo_today)
-        database.dispose()
+        if migrated:
+            database = Database.open(url)
+            migrate.upgrade(database.engine)
+            if demo_today is not None:
+                create_demo(database.session_factory, seed=0, today=demo_today)
+            database.dispose()
         yield url
     finally:
         with admin.connect() as connection:
