@@ -64,10 +64,11 @@ class Event:
 
 def may_receive(actor: Actor, event: Event) -> bool:
     """Whether ``actor`` is told about ``event``: the right role, and their team or crew."""
+    needed = AUDIENCE.get(event.kind)
+    if needed is None:  # a kind nobody declared an audience for is told to nobody
+        return False
     own_crew = event.crew_id is not None and event.crew_id in actor.crew_ids
-    if actor.role is Role.COLLECTOR:
-        return own_crew
-    if not allows(actor, AUDIENCE.get(event.kind, Permission.MANAGE_DATABASE)):
+    if actor.role is Role.COLLECTOR or not allows(actor, needed):
         return own_crew
     return sees_all_teams(actor) or event.team_id is None or event.team_id == actor.team_id
 

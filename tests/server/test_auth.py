@@ -13,6 +13,8 @@ from tests.server.support import Api, ServerProcess, TestClock, fresh_database
 
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def clock(tmp_path_factory: pytest.TempPathFactory) -> TestClock:

@@ -19,6 +19,8 @@ from tests.server.support import Api, ServerProcess, TestClock, fresh_database, 
 
 PASSWORD = "app-secret-1"
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def owner_url() -> Iterator[str]:

@@ -27,6 +27,8 @@ NONE = 999_999  # an id that exists nowhere: allowed roles get 404, the others 4
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/openapi.json")}
 SIGN_IN = {("POST", "/api/v1/auth/sign-in"), ("POST", "/api/v1/auth/refresh")}
 
+pytestmark = pytest.mark.postgres
+
 
 @dataclass(frozen=True)
 class Row:

@@ -17,6 +17,8 @@ DAY = "2026-12-02"
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 TAKEOVER_LIMIT = 30.0
 
+pytestmark = pytest.mark.postgres
+
 
 @dataclass
 class Pair:

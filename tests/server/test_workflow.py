@@ -22,6 +22,8 @@ OUTCOME = {
     "notes": "债务人表示本月无力还款。",
 }
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def clock(tmp_path_factory: pytest.TempPathFactory) -> TestClock:
