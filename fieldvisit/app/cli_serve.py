@@ -74,6 +74,9 @@ def serve_api(args: argparse.Namespace) -> int:
         ssl_certfile=str(args.cert) if args.cert else None,
         ssl_keyfile=str(args.key) if args.key else None,
         log_level=args.log_level,
+        # Longer than a client's or a proxy's idle pool, so the server never closes a connection
+        # at the instant a client reuses it.
+        timeout_keep_alive=75,
         proxy_headers=True,  # the client's address from a reverse proxy on this machine
         forwarded_allow_ips="127.0.0.1",
     )
@@ -92,6 +95,7 @@ def build_app(args: argparse.Namespace) -> Any:
     import os
 
     from fieldvisit.app.wiring import db_url, open_audit, open_backend
+    from fieldvisit.routing.runner import solve_in_subprocess
     from fieldvisit.server.app import create_app
     from fieldvisit.server.context import ServerContext
     from fieldvisit.server.events import EventBus
@@ -102,7 +106,7 @@ def build_app(args: argparse.Namespace) -> Any:
     clock = _clock(args)
     url = db_url(args)
     audit = open_audit(url, clock, args.audit_key) if args.audit_key else None
-    backend = open_backend(url, clock=clock, upgrade=False, audit=audit)
+    backend = open_backend(url, clock=clock, upgrade=False, audit=audit, solver=solve_in_subprocess)
     engine = backend.database.engine
     with engine.connect() as connection:
         found = migrate.current_revision(connection)

@@ -45,9 +45,10 @@ def plan_day(body: PlanDay, actor: Caller, ctx: Ctx) -> dict[str, Any]:
     request = DayRequest(
         body.crew_id, body.day, None if body.case_ids is None else tuple(body.case_ids)
     )
-    plan = plan_services.planning.optimise(
-        actor, request, Budget(seconds=body.seconds, seed=body.seed)
-    )
+    budget = Budget(seconds=body.seconds, seed=body.seed)
+    # The search runs in the solver wiring chose (a child process for the server), so one
+    # long search never holds this process's interpreter lock against every other request.
+    plan = plan_services.planning.optimise(actor, request, budget, planner=plan_services.solver)
     current = plan_services.rounds.current_version(body.crew_id, body.day)
     saved = plan_services.rounds.save_draft(actor, plan, current)
     return {"round": plain(saved), "plan": plain(plan)}
