@@ -235,10 +235,10 @@ async def board(client: Client, number: int, shared: Shared) -> None:
                 overdue = any(a["kind"] == "overdue" for a in row["alarms"])
                 if (
                     overdue
-                    and key not in shared.seen
+                    and key not in shared.figures.seen
                     and row["session_id"] in shared.figures.grace_ends
                 ):
-                    shared.seen.add(key)
+                    shared.figures.seen.add(key)
                     delay = now - shared.figures.grace_ends[row["session_id"]]
                     shared.figures.alarm_delays.append(delay)
     finally:
