@@ -1,11 +1,15 @@
-# FieldVisit: `make run` sets up and opens the app on demo data; `make test` sets up and runs every test.
+# FieldVisit: `make run` sets up and opens the app on demo data; `make test` sets up and runs every test;
+# `make serve` runs a team server on a throwaway PostgreSQL with the demo data (docs/server.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/var/demo.db
+SERVE_PORT ?= 8765
+SERVE_DB ?= fieldvisit_team
+SERVE_ROLE ?= fieldvisit_app
 
-.PHONY: run test lint wheel clean
+.PHONY: run test lint wheel clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +22,23 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 run: $(STAMP)
 	$(BIN)/fieldvisit demo --db "sqlite:///$(DEMO_DB)"
 	$(BIN)/fieldvisit --db "sqlite:///$(DEMO_DB)"
+
+# A PostgreSQL (FIELDVISIT_TEST_PG_URL, else a throwaway one started here and stopped on exit), the
+# schema migrated by the owner, the demo data, an application role with least privilege, and the
+# server on loopback running as that role.
+serve: $(STAMP)
+	@set -e; \
+	if [ -z "$$FIELDVISIT_TEST_PG_URL" ]; then \
+	  eval "$$(.ci/start-postgres)"; \
+	  trap '.ci/stop-postgres "$$FIELDVISIT_TEST_PG_DATADIR"' EXIT; trap 'exit 130' INT TERM; \
+	fi; \
+	urls=$$($(BIN)/python examples/team-server/prepare.py "$$FIELDVISIT_TEST_PG_URL" $(SERVE_DB) $(SERVE_ROLE)); \
+	owner=$$(echo "$$urls" | sed -n 1p); app=$$(echo "$$urls" | sed -n 2p); \
+	$(BIN)/fieldvisit db upgrade --db "$$owner"; \
+	$(BIN)/fieldvisit demo --db "$$owner"; \
+	$(BIN)/fieldvisit db grant-app-role $(SERVE_ROLE) --db "$$owner"; \
+	mkdir -p var; \
+	$(BIN)/fieldvisit serve --db "$$app" --port $(SERVE_PORT) --audit-key var/team-audit.key --log-level info
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

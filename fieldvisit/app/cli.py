@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_plan",
     "fieldvisit.app.cli_assign",
     "fieldvisit.app.cli_replan",
+    "fieldvisit.app.cli_serve",
 )
 
 

@@ -26,6 +26,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     from fieldvisit.app.cli_retention import register_retention
 
     register_retention(actions, common)
+    from fieldvisit.app.cli_db_roles import register_roles
+
+    register_roles(actions, common)
 
 
 def upgrade_database(args: argparse.Namespace) -> int:

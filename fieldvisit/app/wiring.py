@@ -73,6 +73,7 @@ def build_services(
     # Imported here so that commands which never open a database start fast.
     from fieldvisit.routing.planner import solve
     from fieldvisit.services.admin.auth import AuthService
+    from fieldvisit.services.admin.sessions import SessionTokens
     from fieldvisit.services.admin.user_admin import UsersAdmin
     from fieldvisit.services.admin.users import UserDirectory
     from fieldvisit.services.cases.detail import CaseDetails
@@ -143,6 +144,7 @@ def build_services(
         user_admin=UsersAdmin(factory, audit, clock),
         retention=RetentionService(factory, audit, clock),
         safety=safety,
+        tokens=SessionTokens(factory, clock),
     )
 
 

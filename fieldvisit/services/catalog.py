@@ -12,6 +12,7 @@ from fieldvisit.domain.clock import Clock
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.planner import solve as solve_here
 from fieldvisit.services.admin.auth import AuthService
+from fieldvisit.services.admin.sessions import SessionTokens
 from fieldvisit.services.admin.user_admin import UsersAdmin
 from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.cases.detail import CaseDetails
@@ -86,3 +87,4 @@ class Services:
     user_admin: UsersAdmin
     retention: RetentionService
     safety: SafetyDeps
+    tokens: SessionTokens | None = None  # the team server's sign-in sessions

@@ -8,9 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from fieldvisit.domain.errors import DatabaseError
+from fieldvisit.storage.signals import MIGRATION_LOCK
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -46,6 +47,10 @@ def ensure_not_newer(found: str | None) -> None:
 def upgrade(engine: Engine) -> str:
     """Bring the database to the newest schema in one transaction; returns the revision."""
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two servers or admins upgrading at once would race; the second waits, then finds
+            # the schema current. The lock ends with this transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         ensure_not_newer(current_revision(connection))
         command.upgrade(alembic_config(connection), "head")
     return head_revision()

@@ -29,6 +29,7 @@ from fieldvisit.storage.models.records import (
     ImportBatch,
     LoginAttempt,
 )
+from fieldvisit.storage.models.server import ServerSession
 
 __all__ = [
     "AccessLog",
@@ -57,6 +58,7 @@ __all__ = [
     "RoundStop",
     "SafetyEvent",
     "SafetySession",
+    "ServerSession",
     "Team",
     "User",
     "Visit",

@@ -1,0 +1,34 @@
+"""What the server's routes share: the services, the event bus, the solve contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from fieldvisit.server.events import EventBus
+from fieldvisit.server.watcher import LeaderWatcher
+from fieldvisit.services.admin.sessions import SessionTokens
+from fieldvisit.services.catalog import Services
+
+# The JSON solve contract (spec/solve.md): a problem document in, a solution document out.
+# Passed in by the command that starts the server, which owns ``fieldvisit.app.solve``.
+SolveDocument = Callable[[Any], dict[str, Any]]
+
+
+@dataclass
+class ServerContext:
+    services: Services
+    engine: Engine
+    bus: EventBus
+    solve_document: SolveDocument
+    watcher: LeaderWatcher | None = None
+    crew_teams: dict[int, int | None] = field(default_factory=dict)
+
+    @property
+    def tokens(self) -> SessionTokens:
+        if self.services.tokens is None:  # wiring always builds it; a hand-made set may not
+            raise RuntimeError("the server needs services built by fieldvisit.app.wiring")
+        return self.services.tokens

@@ -1,0 +1,89 @@
+"""The safety watcher inside the server: one leader among the processes, by advisory lock.
+
+Every process tries the lock every ``interval``; the holder runs the watcher's passes. The lock
+lives on the holder's own connection, so a killed or cut-off leader frees it and another
+process takes over within one interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from fieldvisit.server.events import Event
+from fieldvisit.services.field.watch import SafetyWatcher, WatchReport
+from fieldvisit.storage import signals
+
+_log = logging.getLogger(__name__)
+
+
+class LeaderWatcher:
+    """Runs ``watcher`` while this process holds the watcher lock (always on SQLite)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        watcher: SafetyWatcher,
+        publish: Callable[[Event], None],
+        interval: float = 5.0,
+    ) -> None:
+        self._engine = engine
+        self._watcher = watcher
+        self._publish = publish
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.leader = threading.Event()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="fieldvisit-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if signals.supports_signals(self._engine):
+                    self._lead_if_free()
+                else:
+                    self._lead(None)
+            except Exception:  # an unreachable database: try again next interval
+                _log.exception("safety watcher stopped; trying again")
+            self.leader.clear()
+            self._stop.wait(self._interval)
+
+    def _lead_if_free(self) -> None:
+        with signals.session_lock(self._engine, signals.WATCHER_LOCK) as held:
+            if held is None:
+                return
+            _log.info("this server now runs the safety watcher (%s)", self._watcher.watcher_id)
+            self._lead(lambda: signals.still_held(held))
+
+    def _lead(self, alive: Callable[[], bool] | None) -> None:
+        self.leader.set()
+        while not self._stop.is_set() and (alive is None or alive()):
+            try:
+                self._announce(self._watcher.run_once())
+            except Exception:
+                _log.exception("safety watch pass failed; retrying in %s s", self._interval)
+            self._stop.wait(self._interval)
+
+    def _announce(self, report: WatchReport) -> None:
+        for raised in report.raised:
+            self._publish(
+                Event(
+                    "alarm.raised",
+                    {
+                        "session_id": raised.session_id,
+                        "kind": raised.alarm.kind.value,
+                        "step": raised.alarm.step,
+                    },
+                )
+            )
