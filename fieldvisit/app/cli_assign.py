@@ -1,8 +1,8 @@
 """``fieldvisit assign --crew CREW_ID (--case N … | --filter K=V … | --area …) --reason TEXT``.
 
 Uses the same assignment service as the Assign screen, so the same rules, refusals and audit
-entries apply. Without ``--as`` the first active manager of the crew's team acts, as the Plan
-command lets the crew's first member plan.
+entries apply. The manager signs in (``--user`` and the password from ``FIELDVISIT_PASSWORD``
+or a prompt); nobody assigns on someone else's behalf.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from fieldvisit.app.cli_login import add_login_options, login
 from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
@@ -40,17 +41,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--unassign", action="store_true", help="take the cases off CREW_ID (no crew)"
     )
     assign.add_argument("--reason", required=True, help="why (kept in the audit log)")
-    assign.add_argument("--as", "--user", dest="user", default=None, metavar="USER")
+    add_login_options(assign)
     assign.set_defaults(handler=assign_cases)
 
 
 def assign_cases(args: argparse.Namespace) -> int:
-    from fieldvisit.app.cli_acting import acting_user, team_manager
-
     with command_backend(args) as backend:
-        service, users = backend.services.assignment, backend.services.users
+        service = backend.services.assignment
+        actor = login(args, backend.services.auth)
         team = service.crew_team(args.crew)
-        actor = acting_user(users, args.user, lambda: team_manager(users, team))
         ids = _selection(service, actor, args)
         crew = None if args.unassign else args.crew
         result = service.assign(actor, ids, args.team or team, crew, args.reason)

@@ -12,7 +12,7 @@ from fieldvisit.i18n import render, translate
 
 if TYPE_CHECKING:
     from fieldvisit.domain.access import Actor
-    from fieldvisit.services.admin.users import UserDirectory
+    from fieldvisit.services.admin.auth import AuthService
     from fieldvisit.services.planning.eligibility_model import CaseEligibility
 
 # Shipped profile ids; kept literal so ``fieldvisit --help`` needs no resource loading.
@@ -30,7 +30,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     check.add_argument("--crew", type=int, required=True, metavar="CREW_ID")
     check.add_argument("--profile", choices=PROFILE_CHOICES, default=None)
     check.add_argument(
-        "--user", default=None, metavar="USERNAME", help="act as this user (default: read-only)"
+        "--user",
+        default=None,
+        metavar="USERNAME",
+        help="sign in as this user (password from $FIELDVISIT_PASSWORD or a prompt); "
+        "without it only the verdict is shown, which holds no personal data",
     )
     check.add_argument("--minutes", type=int, default=30, help="service time of the visit")
     check.set_defaults(handler=check_case)
@@ -42,7 +46,7 @@ def check_case(args: argparse.Namespace) -> int:
     backend = command_backend(args)
     try:
         service = backend.services.eligibility
-        actor = _actor(backend.services.users, args.user)
+        actor = _actor(args, backend.services.auth)
         result = service.for_case(
             actor,
             args.case,
@@ -60,14 +64,15 @@ def check_case(args: argparse.Namespace) -> int:
     return 0
 
 
-def _actor(users: UserDirectory, username: str | None) -> Actor:
-    from fieldvisit.app.cli_acting import acting_user
+def _actor(args: argparse.Namespace, auth: AuthService) -> Actor:
+    from fieldvisit.app.cli_login import login
     from fieldvisit.domain.access import Actor
     from fieldvisit.domain.enums import Role
 
+    if args.user:
+        return login(args, auth)
     # A verdict holds no personal data; the operator already holds the database URL.
-    nobody = Actor(user_id=0, role=Role.COMPLIANCE, display_name="cli")
-    return acting_user(users, username, lambda: nobody)
+    return Actor(user_id=0, role=Role.COMPLIANCE, display_name="cli")
 
 
 def explain(result: CaseEligibility, crew: int | None, lang: str) -> list[str]:

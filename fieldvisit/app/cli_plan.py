@@ -1,8 +1,8 @@
 """``fieldvisit plan --crew CREW_ID --date D``: plan a crew's day and save it as a draft round.
 
-Uses the same planning service as the Plan screen. Without ``--user`` the crew's first member
-plans, as a collector would for their own crew. ``--team TEAM_ID`` or several ``--crew`` plan
-crews together (``cli_team_plan``).
+Uses the same planning service as the Plan screen. The planner signs in (``--user`` and the
+password from ``FIELDVISIT_PASSWORD`` or a prompt); nobody plans on someone else's behalf.
+``--team TEAM_ID`` or several ``--crew`` plan crews together (``cli_team_plan``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fieldvisit.app.cli_login import add_login_options, login
 from fieldvisit.app.plan_output import print_left_out, print_stops
 from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
@@ -26,9 +27,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     plan.add_argument("--team", type=int, metavar="TEAM_ID", help="plan a team's crews together")
     plan.add_argument("--date", type=parse_date, required=True, metavar="YYYY-MM-DD")
-    plan.add_argument("--user", default=None, metavar="USERNAME", help="plan as this user")
     plan.add_argument("--seconds", type=float, default=5.0, help="search time (default 5)")
     plan.add_argument("--seed", type=int, default=0)
+    add_login_options(plan)
     plan.set_defaults(handler=plan_day)
 
 
@@ -42,18 +43,13 @@ def plan_day(args: argparse.Namespace) -> int:
 
         raise ValidationError("cli.plan.no_crew")
     args.crew = args.crew[0]  # one crew: the single-crew flow below
-    from fieldvisit.app.cli_acting import acting_user, first_member
     from fieldvisit.routing.budget import Budget
     from fieldvisit.services.planning.day import DayRequest
 
     with command_backend(args) as backend:
         services = backend.services
-        rounds, users = services.plan.rounds, services.users
-        actor = acting_user(
-            users,
-            args.user,
-            lambda: first_member(users, rounds.crew_members(args.crew), args.crew),
-        )
+        rounds = services.plan.rounds
+        actor = login(args, services.auth)
         budget = Budget(seconds=args.seconds, seed=args.seed)
         plan = services.plan.planning.optimise(actor, DayRequest(args.crew, args.date), budget)
         current = rounds.current_version(args.crew, args.date)

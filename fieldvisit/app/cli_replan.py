@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fieldvisit.app.cli_login import add_login_options, login
 from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import render, translate
 
@@ -24,18 +25,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     replan.add_argument("--reason", required=True, help="why (running late, no access, …)")
     replan.add_argument("--add", type=int, nargs="*", default=[], metavar="CASE_ID")
     replan.add_argument("--drop", type=int, nargs="*", default=[], metavar="CASE_ID")
-    replan.add_argument("--user", default=None, metavar="USERNAME", help="re-plan as this user")
     replan.add_argument(
         "--now", type=parse_instant, default=None, metavar="ISO", help="fixed clock"
     )
     replan.add_argument("--seconds", type=float, default=3.0, help="search time (default 3)")
     replan.add_argument("--seed", type=int, default=0)
     replan.add_argument("--dry-run", action="store_true", help="show the proposal, save nothing")
+    add_login_options(replan)
     replan.set_defaults(handler=replan_day)
 
 
 def replan_day(args: argparse.Namespace) -> int:
-    from fieldvisit.app.cli_acting import acting_user, first_member
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.domain.errors import NotFoundError
     from fieldvisit.routing.budget import Budget
@@ -45,13 +45,9 @@ def replan_day(args: argparse.Namespace) -> int:
     clock = system_clock if fixed is None else (lambda: fixed)
     with command_backend(args, clock=clock) as backend:
         services = backend.services
-        rounds, users, replans = services.plan.rounds, services.users, services.plan.replans
+        rounds, replans = services.plan.rounds, services.plan.replans
         assert replans is not None  # the wiring always builds the re-plan service
-        actor = acting_user(
-            users,
-            args.user,
-            lambda: first_member(users, rounds.crew_members(args.crew), args.crew),
-        )
+        actor = login(args, services.auth)
         saved = rounds.for_day(actor, args.crew, args.date)
         if saved is None:
             raise NotFoundError("replan.error.no_round", crew=args.crew, date=args.date.isoformat())

@@ -51,12 +51,10 @@ def _backend(args: argparse.Namespace) -> Backend:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from fieldvisit.services.field.watch import SafetyWatcher
-
     if args.interval <= 0:
         raise ValidationError("safety.cli.bad_interval")
     with _backend(args) as backend:
-        watcher = SafetyWatcher(backend.services.safety, args.watcher_id)
+        watcher = backend.watcher(args.watcher_id)
         if args.once:
             _print_raised(watcher.run_once(), args.lang)
             return 0

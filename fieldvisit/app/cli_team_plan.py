@@ -1,7 +1,7 @@
 """``fieldvisit plan --team TEAM_ID`` (or several ``--crew``): plan crews together, hand out drafts.
 
-Uses the same team planning service as the Team plan screen. Without ``--user`` the team's
-first manager plans; the drafts then go through submit and approval as usual.
+Uses the same team planning service as the Team plan screen, signed in as the manager who plans;
+the drafts then go through submit and approval as usual.
 """
 
 from __future__ import annotations
@@ -9,22 +9,22 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fieldvisit.app.cli_login import login
 from fieldvisit.app.plan_output import print_left_out, print_stops
 from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import translate
 
 
 def plan_team(args: argparse.Namespace) -> int:
-    from fieldvisit.app.cli_acting import acting_user, team_manager
     from fieldvisit.routing.budget import Budget
     from fieldvisit.services.planning.team_model import TeamRequest
 
     with command_backend(args) as backend:
-        service, users = backend.services.plan.team, backend.services.users
+        service = backend.services.plan.team
         assert service is not None  # the wiring always builds team planning
         crews = tuple(args.crew or ())
         team_id = args.team if args.team is not None else service.team_of(crews[0])
-        actor = acting_user(users, args.user, lambda: team_manager(users, team_id))
+        actor = login(args, backend.services.auth)
         request = TeamRequest(args.date, team_id=team_id, crew_ids=crews)
         plan = service.optimise(actor, request, Budget(seconds=args.seconds, seed=args.seed))
         saved = service.hand_out(actor, plan)

@@ -15,7 +15,6 @@ from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.routing.runner import solve_in_subprocess
-from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.ui.app_settings import AppSettings
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.field.watch_driver import WatcherDriver
@@ -31,8 +30,7 @@ def _start_watcher(backend: Backend, tasks: TaskRunner) -> WatcherDriver | None:
     """One machine on SQLite has no server-side watcher: the app owns the safety timers then."""
     if backend.database.engine.url.get_backend_name() != "sqlite":
         return None
-    watcher = SafetyWatcher(backend.services.safety)
-    driver = WatcherDriver(watcher, tasks)
+    driver = WatcherDriver(backend.watcher(), tasks)
     driver.start()
     return driver
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fieldvisit.services.audit import AuditLog
     from fieldvisit.services.cases.geocoding import GeocodingService
     from fieldvisit.services.catalog import Services, Solver
+    from fieldvisit.services.field.watch import SafetyWatcher
     from fieldvisit.storage.database import Database
 
 
@@ -183,6 +184,12 @@ class Backend:
             self.audit,
             zone_finder=zone_finder(settings.timezone_library),
         )
+
+    def watcher(self, watcher_id: str | None = None) -> SafetyWatcher:
+        """The safety watcher of this database (the app on one machine, or a server)."""
+        from fieldvisit.services.field.watch import SafetyWatcher
+
+        return SafetyWatcher(self.services.safety, watcher_id)
 
     def anchor_daily(self) -> None:
         """Anchor the chain head outside the database unless that happened within a day."""

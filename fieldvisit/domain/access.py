@@ -143,3 +143,15 @@ def require_team(actor: Actor, team_id: int | None) -> None:
         raise PermissionDeniedError(
             "error.permission.team", role=actor.role.value, team=team_id or "-"
         )
+
+
+def may_work_for_crew(actor: Actor, crew_id: int) -> bool:
+    """A collector plans and prints only for a crew they belong to; other roles for any crew."""
+    return actor.role is not Role.COLLECTOR or crew_id in actor.crew_ids
+
+
+def require_crew(actor: Actor, crew_id: int, team_id: int | None) -> None:
+    """The crew's team must be the actor's to see, and a collector must belong to the crew."""
+    require_team(actor, team_id)
+    if not may_work_for_crew(actor, crew_id):
+        raise PermissionDeniedError("round.error.not_your_crew")

@@ -1,22 +1,11 @@
-"""Search budgets, progress and cancellation: the small protocols between planner and caller."""
+"""Search budgets: an iteration limit, a wall-clock limit, or both; and the remaining time."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
 
-
-class Progress(Protocol):
-    """Called now and then with the iterations done and the best cost so far."""
-
-    def __call__(self, iterations: int, best_cost: int) -> None: ...
-
-
-class Cancelled(Protocol):
-    """Returns True once the caller wants the search to stop (like PyVRP's stopping criteria)."""
-
-    def __call__(self) -> bool: ...
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -87,8 +76,8 @@ class SearchStop:
     def __init__(
         self,
         budget: Budget,
-        cancelled: Cancelled | None,
-        progress: Progress | None,
+        cancelled: CancelCheck | None,
+        progress: ProgressCallback | None,
         give_up: float | None = None,
     ):
         self._budget = budget

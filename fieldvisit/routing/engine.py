@@ -14,11 +14,10 @@ from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchPa
 from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.routing.budget import (
     INITIAL_PENALTY,
     Budget,
-    Cancelled,
-    Progress,
     SearchStop,
     history_length,
     restart_after,
@@ -264,8 +263,8 @@ def run(
     built: _Built,
     budget: Budget,
     *,
-    cancelled: Cancelled | None = None,
-    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    progress: ProgressCallback | None = None,
     warm: Warm | None = None,
     penalty_cap: float = 100_000.0,
     restart: int | None = None,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.routing import engine
 from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
-from fieldvisit.routing.budget import Budget, Cancelled, Progress
+from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.checker import assert_valid
 from fieldvisit.routing.construct import (
     Orders,
@@ -34,8 +35,8 @@ def solve(
     problem: Problem,
     budget: Budget,
     *,
-    cancelled: Cancelled | None = None,
-    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Plan:
     """The best plan found within ``budget``, checked by the independent checker."""
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
@@ -55,8 +56,8 @@ def _search(
     problem: Problem,
     candidates: list[Visit],
     budget: Budget,
-    cancelled: Cancelled | None,
-    progress: Progress | None,
+    cancelled: CancelCheck | None,
+    progress: ProgressCallback | None,
 ) -> Orders:
     if not candidates:
         return {}

@@ -6,7 +6,8 @@ import multiprocessing
 import queue
 from typing import Any
 
-from fieldvisit.routing.budget import Budget, Cancelled, Progress
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
+from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.model import Plan, Problem
 from fieldvisit.routing.planner import PlanCancelledError
 
@@ -32,8 +33,8 @@ def solve_in_subprocess(
     problem: Problem,
     budget: Budget,
     *,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
     poll_seconds: float = 0.05,
 ) -> Plan:
     """Plan in a 'spawn' child (safe beside Qt); blocks the calling worker thread, not the UI.
@@ -58,8 +59,8 @@ def solve_in_subprocess(
 def _wait(
     process: Any,
     out: Any,
-    progress: Progress | None,
-    cancelled: Cancelled | None,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
     poll_seconds: float,
 ) -> Plan:
     while True:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Si
 _log = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):  # noqa: N818  (it is a control-flow signal, not an error)
+class TaskCancelled(Exception):  # noqa: N818  (it is a control-flow signal, not an error)
     """Raised inside a task by ``Progress.check`` once the task was cancelled."""
 
 
@@ -38,7 +38,7 @@ class Progress:
 
     def check(self) -> None:
         if self._cancelled.is_set():
-            raise Cancelled
+            raise TaskCancelled
 
     def report(self, done: int, total: int) -> None:
         self.check()
@@ -96,7 +96,7 @@ class _Job(QRunnable):
     def _deliver(task: Task, work: Callable[[Progress], Any]) -> None:
         try:
             result = work(task.progress)
-        except Cancelled:
+        except TaskCancelled:
             return
         except Exception as exc:
             if not task.cancelled:

@@ -12,6 +12,7 @@ from fieldvisit.app.cli import main
 from fieldvisit.domain.enums import CaseState
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.app.signing_in import TEAM_MANAGER, demo_password
 
 
 @pytest.fixture
@@ -19,6 +20,8 @@ def url(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    demo_password(monkeypatch)
+    monkeypatch.setenv("FIELDVISIT_USER", TEAM_MANAGER[1])  # signs in unless --user says otherwise
     return f"sqlite:///{copy}"
 
 
@@ -85,7 +88,7 @@ def test_unassign_by_filter_takes_only_the_crews_cases(
 def test_assign_by_area(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     # A box around the whole of Shanghai: every located case of crew 1's team.
     area = "30.9,121.1;30.9,121.9;31.5,121.9;31.5,121.1"
-    argv = ["assign", "--crew", "2", "--area", area, "--reason", "片区", "--db", url, "--as"]
+    argv = ["assign", "--crew", "2", "--area", area, "--reason", "片区", "--db", url, "--user"]
     assert main([*argv, "mgr.sh-e", "--lang", "en"]) == 0
     assert "cases assigned to" in capsys.readouterr().out
     db = Database.open(url)
@@ -112,7 +115,6 @@ def test_assign_by_area(url: str, capsys: pytest.CaptureFixture[str]) -> None:
         (["--case", "999999", "--reason", "x"], "1 cases not found: 999999"),
         (["--area", "31,121;31,122", "--reason", "x"], "at least 3 different corners"),
         (["--filter", "colour=red", "--reason", "x"], 'Bad filter "colour=red"'),
-        (["--case", "1", "--reason", "x", "--as", "nobody"], 'No active user "nobody"'),
         (["--case", "1", "--reason", "x", "--team", "2"], "Crew 2 is not part of team 2"),
     ],
 )
@@ -127,7 +129,15 @@ def test_bad_input_exits_2_and_says_what_to_fix(
 
 def test_another_teams_manager_is_refused(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     case = crew_cases(url, 1)[0]
-    argv = ["assign", "--crew", "3", "--case", str(case), "--reason", "x", "--as", "mgr.sh-c"]
+    argv = ["assign", "--crew", "3", "--case", str(case), "--reason", "x", "--user", "mgr.sh-c"]
     assert main([*argv, "--db", url, "--lang", "en"]) == 1
     assert f"You may not move case {case}" in capsys.readouterr().err
     assert case in crew_cases(url, 1)
+
+
+def test_nobody_assigns_without_signing_in(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = crew_cases(url, 1)
+    argv = ["assign", "--crew", "2", "--case", str(before[0]), "--reason", "x", "--user", "nobody"]
+    assert main([*argv, "--db", url, "--lang", "en"]) != 0
+    assert "Wrong user name or password" in capsys.readouterr().err
+    assert crew_cases(url, 1) == before

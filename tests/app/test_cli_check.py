@@ -8,6 +8,7 @@ from sqlalchemy import select
 from fieldvisit.app.cli import main
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.app.signing_in import demo_password
 
 
 def _url(db: Database) -> str:
@@ -68,7 +69,6 @@ def test_a_what_if_profile(demo_db: Database, capsys: pytest.CaptureFixture[str]
         ["check", "NO-SUCH-CASE", "--date", "2026-12-01", "--crew", "1"],
         ["check", "1", "--date", "2026-12-01", "--crew", "999"],
         ["check", "1", "--date", "2026-12-01", "--crew", "1", "--minutes", "0"],
-        ["check", "1", "--date", "2026-12-01", "--crew", "1", "--user", "nobody"],
     ],
 )
 def test_bad_input_exits_2_with_a_message(
@@ -87,8 +87,9 @@ def test_a_bad_date_is_refused_by_the_parser(
 
 
 def test_a_collector_of_another_team_is_refused(
-    demo_db: Database, capsys: pytest.CaptureFixture[str]
+    demo_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    demo_password(monkeypatch)
     case_id, _, crew = _disputed(demo_db)
     with demo_db.session_factory() as s:
         team = s.scalar(select(m.Case.team_id).where(m.Case.id == case_id))
@@ -98,3 +99,12 @@ def test_a_collector_of_another_team_is_refused(
     argv = ["check", str(case_id), "--date", "2026-12-01", "--crew", str(crew), "--user", other]
     assert main([*argv, "--lang", "en", "--db", _url(demo_db)]) == 1
     assert "may not see" in capsys.readouterr().err
+
+
+def test_a_named_user_must_sign_in(
+    demo_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDVISIT_PASSWORD", "wrong")
+    argv = ["check", "1", "--date", "2026-12-01", "--crew", "1", "--user", "compliance"]
+    assert main([*argv, "--lang", "en", "--db", _url(demo_db)]) != 0
+    assert "Wrong user name or password" in capsys.readouterr().err

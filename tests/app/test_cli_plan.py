@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.app.cli import main
+from tests.app.signing_in import CREW_MEMBER, TEAM_MANAGER, demo_password
 
 
 def test_plan_saves_a_draft_and_lists_stops_and_reasons(
@@ -19,8 +20,10 @@ def test_plan_saves_a_draft_and_lists_stops_and_reasons(
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    demo_password(monkeypatch)
     url = f"sqlite:///{copy}"
     args = ["plan", "--crew", "1", "--date", "2026-12-02", "--db", url, "--seconds", "0.5"]
+    args += ["--user", CREW_MEMBER[1]]
     assert main([*args, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Draft round saved for crew 1 on 2026-12-02 (round" in out
@@ -31,10 +34,14 @@ def test_plan_saves_a_draft_and_lists_stops_and_reasons(
 
 
 def test_plan_names_an_unknown_crew(
-    demo_sqlite_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_sqlite_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
+    demo_password(monkeypatch)
     code = main(
         [
             "plan",
@@ -46,6 +53,8 @@ def test_plan_names_an_unknown_crew(
             f"sqlite:///{copy}",
             "--lang",
             "en",
+            "--user",
+            TEAM_MANAGER[1],
         ]
     )
     assert code == 2
@@ -72,6 +81,7 @@ def demo_copy(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    demo_password(monkeypatch)
     return copy
 
 
@@ -81,6 +91,7 @@ def test_plan_team_hands_out_every_crew_s_draft_and_prints_each_crew(
     copy = demo_copy
     before = _rounds_of(copy)
     args = ["plan", "--team", "1", "--date", "2026-12-02", "--db", f"sqlite:///{copy}"]
+    args += ["--user", TEAM_MANAGER[1]]
     assert main([*args, "--seconds", "0.5", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Team plan for 2026-12-02: 2 crews" in out
@@ -99,7 +110,7 @@ def test_plan_with_several_crews_plans_them_together_in_chinese(
     demo_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = demo_copy
-    args = ["plan", "--crew", "3", "--crew", "4", "--date", "2026-12-02"]
+    args = ["plan", "--crew", "3", "--crew", "4", "--date", "2026-12-02", "--user", TEAM_MANAGER[2]]
     code = main([*args, "--db", f"sqlite:///{copy}", "--seconds", "0.5", "--lang", "zh"])
     assert code == 0
     out = capsys.readouterr().out
@@ -112,3 +123,23 @@ def test_plan_needs_a_crew_or_a_team(demo_copy: Path, capsys: pytest.CaptureFixt
     args = ["plan", "--date", "2026-12-02", "--db", f"sqlite:///{demo_copy}", "--lang", "en"]
     assert main(args) == 2
     assert "--team TEAM_ID" in capsys.readouterr().err
+
+
+def test_plan_signs_in_and_refuses_a_wrong_password(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDVISIT_PASSWORD", "not-the-password")
+    before = _rounds_of(demo_copy)
+    args = ["plan", "--crew", "1", "--date", "2026-12-02", "--db", f"sqlite:///{demo_copy}"]
+    assert main([*args, "--user", CREW_MEMBER[1], "--lang", "en"]) != 0
+    assert "Wrong user name or password" in capsys.readouterr().err
+    assert _rounds_of(demo_copy) == before
+
+
+def test_plan_without_a_user_acts_for_nobody(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIELDVISIT_USER", raising=False)
+    args = ["plan", "--crew", "1", "--date", "2026-12-02", "--db", f"sqlite:///{demo_copy}"]
+    assert main([*args, "--lang", "en"]) == 2
+    assert "--user" in capsys.readouterr().err

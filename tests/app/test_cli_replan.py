@@ -22,6 +22,7 @@ from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.app.signing_in import CREW_MEMBER, demo_password
 
 NOON = "2026-12-02T12:00:00+08:00"
 
@@ -66,9 +67,11 @@ def test_replan_shows_and_saves_the_rest_of_the_day(
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    demo_password(monkeypatch)
     url = f"sqlite:///{copy}"
     crew, later = _round_under_way(url)
     args = ["replan", "--crew", str(crew), "--date", "2026-12-02", "--db", url, "--now", NOON]
+    args += ["--user", CREW_MEMBER[crew]]
     args += ["--reason", "no access", "--drop", str(later), "--seconds", "0.5", "--lang", "en"]
     assert main([*args, "--dry-run"]) == 0
     shown = capsys.readouterr().out
@@ -92,11 +95,16 @@ def test_replan_shows_and_saves_the_rest_of_the_day(
 
 
 def test_replan_without_a_round_says_so(
-    demo_sqlite_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_sqlite_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
+    demo_password(monkeypatch)
     args = ["replan", "--crew", "1", "--date", "2026-12-02", "--reason", "late"]
+    args += ["--user", CREW_MEMBER[1]]
     code = main([*args, "--db", f"sqlite:///{copy}", "--now", NOON, "--lang", "en"])
     assert code == 2
     assert "Crew 1 has no round on 2026-12-02" in capsys.readouterr().err

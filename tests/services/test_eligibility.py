@@ -180,7 +180,7 @@ def test_slots_are_rechecked_in_a_fixed_order(build: Builder, service: Eligibili
     def at(hour: int, minute: int = 0) -> datetime:
         return datetime.combine(DAY, time(hour, minute), tz)
 
-    late, ok, twice = service.check_slots(
+    late, ok, twice = service.slot_verdicts(
         OFFICER,
         DAY,
         crew,

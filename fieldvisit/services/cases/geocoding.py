@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,14 +13,13 @@ from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.coords import DATUMS, to_wgs84
 from fieldvisit.domain.enums import GeocodeQuality
 from fieldvisit.domain.errors import NotFoundError, ValidationError
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.geocoding.adapter import Geocoder, GeocodeResult, GeocoderUnavailableError
 from fieldvisit.geocoding.zones import ZoneFinder
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.storage import models as m
 from fieldvisit.storage.geocode_cache import GeocodeCacheRepository, pending_address_ids
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 MANUAL_SOURCE = "manual"
 
 
@@ -81,8 +79,8 @@ class GeocodingService:
 
     def geocode_pending(
         self,
-        progress: Progress = _no_progress,
-        cancelled: Cancelled = _never,
+        progress: ProgressCallback = _no_progress,
+        cancelled: CancelCheck = _never,
         limit: int | None = None,
     ) -> GeocodeSummary:
         """Locate every pending address: from the cache, else from the provider.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.import_rows import Validation, ValidRow
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.services.audit import AuditLog
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 class ImportCancelledError(FieldVisitError):
@@ -39,8 +37,8 @@ class ImportContext:
     timezone: ZoneInfo
     actor_id: int | None
     audit: AuditLog
-    progress: Progress
-    cancelled: Cancelled
+    progress: ProgressCallback
+    cancelled: CancelCheck
 
     def step(self, done: int, total: int) -> None:
         """Report progress, and stop (rolling back) when the user has cancelled."""

@@ -16,12 +16,11 @@ from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.domain.import_fields import FIELDS, ImportKind, merge_mapping
 from fieldvisit.domain.import_rows import RowError, Table, Validation, validate_table
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.services.importing.cases import CaseWriter
 from fieldvisit.services.importing.context import (
-    Cancelled,
     ImportContext,
-    Progress,
     WriteCounts,
     Writer,
 )
@@ -138,8 +137,8 @@ class ImportService:
         path: Path,
         request: ImportRequest,
         actor: Actor | None = None,
-        progress: Progress = _no_progress,
-        cancelled: Cancelled = _never,
+        progress: ProgressCallback = _no_progress,
+        cancelled: CancelCheck = _never,
     ) -> tuple[ImportReport, Table]:
         """Read ``path`` and import it (see ``run``); the table comes back for an error file."""
         table = read_table(path)
@@ -150,8 +149,8 @@ class ImportService:
         table: Table,
         request: ImportRequest,
         actor: Actor | None = None,
-        progress: Progress = _no_progress,
-        cancelled: Cancelled = _never,
+        progress: ProgressCallback = _no_progress,
+        cancelled: CancelCheck = _never,
     ) -> ImportReport:
         """Validate every row, then write all of them in one transaction, or nothing.
 
@@ -172,8 +171,8 @@ class ImportService:
         table: Table,
         request: ImportRequest,
         actor: Actor | None,
-        progress: Progress,
-        cancelled: Cancelled,
+        progress: ProgressCallback,
+        cancelled: CancelCheck,
     ) -> ImportReport:
         creditor = self._creditor(session, request)
         mapping = self._mapping(session, creditor, table, request)

@@ -2,7 +2,7 @@
 
 The compliance verdicts come from the eligibility service; the routing core orders the visits
 inside their allowed start windows. Every result, optimised or manual, is re-checked slot by slot
-(``check_slots``), so a stop that breaks a rule can never be presented as legal.
+(``slot_verdicts``), so a stop that breaks a rule can never be presented as legal.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldvisit.domain.access import Actor, Permission, require, require_team
-from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
+from fieldvisit.domain.access import Actor, Permission, require, require_crew
+from fieldvisit.domain.errors import ValidationError
 from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
@@ -119,9 +119,7 @@ class PlanningService:
         require(actor, Permission.PLAN_ROUND)
         with self._session_factory() as s:
             crew = load_crew(s, request.crew_id)
-            require_team(actor, crew.team_id)
-            if actor.role.value == "collector" and request.crew_id not in actor.crew_ids:
-                raise PermissionDeniedError("round.error.not_your_crew")
+            require_crew(actor, request.crew_id, crew.team_id)
             eligibility = self._eligibility.for_day(
                 actor,
                 request.day,
@@ -144,7 +142,7 @@ class PlanningService:
         problems: tuple[Message, ...],
     ) -> RoundPlan:
         slots = route_slots(context, route)
-        checks = self._eligibility.check_slots(actor, request.day, request.crew_id, slots)
+        checks = self._eligibility.slot_verdicts(actor, request.day, request.crew_id, slots)
         left = left_out(context, {s.visit for s in route.stops}, unscheduled)
         return checked_round(request, context, route, checks, left, problems)
 

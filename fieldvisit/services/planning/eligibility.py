@@ -78,7 +78,7 @@ class EligibilityService:
         found = self._run(actor, day, crew_id, [case_id], profile, service_minutes, {})
         return found.cases[0]
 
-    def check_slots(
+    def slot_verdicts(
         self,
         actor: Actor,
         day: date,

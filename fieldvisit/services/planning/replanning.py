@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
 from fieldvisit.domain import rounds as lifecycle
-from fieldvisit.domain.access import Actor, Permission, require, require_team
+from fieldvisit.domain.access import Actor, Permission, require, require_crew
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -191,9 +191,7 @@ def _day_under_way(s: Session, actor: Actor, round_id: int) -> _DayUnderWay:
     if saved is None:
         raise NotFoundError("round.error.not_found", round=round_id)
     crew = load_crew(s, saved.crew_id)
-    require_team(actor, crew.team_id)
-    if actor.role.value == "collector" and saved.crew_id not in actor.crew_ids:
-        raise ValidationError("round.error.not_your_crew")
+    require_crew(actor, saved.crew_id, crew.team_id)
     lifecycle.replan(RoundStatus(saved.status))
     visits = {
         v.round_stop_id: v

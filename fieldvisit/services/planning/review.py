@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldvisit.domain.access import Actor, may_see_team
+from fieldvisit.domain.access import Actor, may_see_team, may_work_for_crew
 from fieldvisit.domain.compliance import Source
 from fieldvisit.domain.enums import RoundStatus, StopApproval
 from fieldvisit.domain.messages import Message
@@ -91,9 +91,7 @@ def crew_choices(s: Session, actor: Actor) -> list[CrewChoice]:
     ).all()
     out = []
     for crew, team_name in rows:
-        if actor.role.value == "collector" and crew.id not in actor.crew_ids:
-            continue
-        if not may_see_team(actor, crew.team_id):
+        if not (may_work_for_crew(actor, crew.id) and may_see_team(actor, crew.team_id)):
             continue
         base = None
         if crew.base_lat is not None and crew.base_lon is not None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.domain import masking
-from fieldvisit.domain.access import Actor, Permission, allows, require, require_team
+from fieldvisit.domain.access import Actor, Permission, allows, require, require_crew
 from fieldvisit.domain.clock import Clock
-from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError
+from fieldvisit.domain.errors import NotFoundError
 from fieldvisit.domain.records import PrintMeta
 from fieldvisit.i18n import translate
 from fieldvisit.reports.route_sheet import render_route_sheet
@@ -52,9 +52,7 @@ class RouteSheetService:
             require(actor, Permission.PLAN_ROUND)  # raises with the usual message
         with self._session_factory() as s:
             crew = load_crew(s, crew_id)
-            require_team(actor, crew.team_id)
-            if actor.role.value == "collector" and crew_id not in actor.crew_ids:
-                raise PermissionDeniedError("round.error.not_your_crew")
+            require_crew(actor, crew_id, crew.team_id)
             saved = s.scalar(
                 select(m.Round).where(m.Round.crew_id == crew_id, m.Round.plan_date == day)
             )

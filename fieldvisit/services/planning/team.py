@@ -203,7 +203,7 @@ class TeamPlanningService:
             mine = len(slots[crew.id])
             out[crew.id] = ()
             if mine:
-                found = self._eligibility.check_slots(actor, day, crew.id, everything, replacing)
+                found = self._eligibility.slot_verdicts(actor, day, crew.id, everything, replacing)
                 out[crew.id] = found[offset : offset + mine]
             offset += mine
         return out
