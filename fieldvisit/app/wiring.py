@@ -81,6 +81,7 @@ def build_services(
     from fieldvisit.services.catalog import FieldServices, PlanServices, Services
     from fieldvisit.services.field.board import SafetyBoard
     from fieldvisit.services.field.client import FieldClient
+    from fieldvisit.services.field.companion import FieldCompanion
     from fieldvisit.services.field.queue import LocalQueue
     from fieldvisit.services.field.response import SafetyResponse
     from fieldvisit.services.field.risk_register import RiskRegister
@@ -105,6 +106,7 @@ def build_services(
     safety = SafetyDeps(factory, audit, clock)
     planning = PlanningService(factory, eligibility, solve)
     rounds = RoundService(factory, audit, clock)
+    today, status = FieldToday(safety), SafetyStatus(safety)
 
     def eligible(actor: Actor, case_ids: Sequence[int], day: date) -> Collection[int]:
         return eligibility.eligible_filter(actor)(case_ids, day)
@@ -133,10 +135,11 @@ def build_services(
             solver=solver or solve,
         ),
         field=FieldServices(
-            FieldToday(safety),
+            today,
             FieldClient(safety, LocalQueue(outbox or data_dir() / "safety-outbox.jsonl")),
-            SafetyStatus(safety),
+            status,
             RiskRegister(safety),
+            FieldCompanion(safety, today, status),
         ),
         clock=clock,
         assignment=AssignmentService(factory, audit, clock, cases),

@@ -12,6 +12,7 @@ from fieldvisit.server import (
     errors,
     routes_auth,
     routes_cases,
+    routes_companion,
     routes_events,
     routes_field,
     routes_integrate,
@@ -56,6 +57,8 @@ def create_app(ctx: ServerContext) -> FastAPI:
         routes_safety,
         routes_integrate,
         routes_events,
+        routes_companion,
     ):
         app.include_router(module.router)
+    routes_companion.mount_app(app)
     return app

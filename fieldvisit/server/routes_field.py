@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -32,8 +32,12 @@ class Where(Strict):
 
 class CheckInBody(Strict):
     position: Where | None = None
+    location_status: Literal["ok", "denied", "unavailable"] | None = Field(
+        None, description="whether the phone gave a position; a refusal is recorded"
+    )
     minutes: int | None = Field(None, ge=1, le=480, description="default: the risk tier's")
     client_event_id: str | None = Field(None, max_length=64)
+    at: datetime | None = Field(None, description="when it happened, if it waited offline")
 
 
 class CheckOutBody(Strict):
@@ -41,6 +45,7 @@ class CheckOutBody(Strict):
     position: Where | None = None
     pin: str | None = Field(None, max_length=16)
     client_event_id: str | None = Field(None, max_length=64)
+    at: datetime | None = Field(None, description="when it happened, if it waited offline")
 
 
 class SosBody(Strict):
@@ -50,6 +55,14 @@ class SosBody(Strict):
 def _crew_member(actor: Actor) -> None:
     """Check-in, check-out, extend and SOS are the crew's own acts (the office relays apart)."""
     require(actor, Permission.RECORD_VISIT)
+
+
+def _when(at: datetime | None, ctx: Ctx) -> datetime:
+    """The phone's time of an action that waited offline; never later than the server's now."""
+    now = ctx.services.clock()
+    if at is None or at.tzinfo is None or at > now:
+        return now
+    return at
 
 
 def _crew(actor: Actor) -> int | None:
@@ -76,8 +89,9 @@ def check_in(visit_id: int, body: CheckInBody, actor: Caller, ctx: Ctx) -> dict[
         visit_id,
         position=None if body.position is None else body.position.position(),
         minutes=body.minutes,
-        at=ctx.services.clock(),
+        at=_when(body.at, ctx),
         client_event_id=body.client_event_id,
+        location=body.location_status,
     )
     info = ctx.services.field.client.visits.check_in(actor, request)
     data = {"session_id": info.session_id, "visit_id": visit_id}
@@ -97,7 +111,7 @@ def check_out(visit_id: int, body: CheckOutBody, actor: Caller, ctx: Ctx) -> dic
         visit_id,
         outcome,
         position=None if body.position is None else body.position.position(),
-        at=ctx.services.clock(),
+        at=_when(body.at, ctx),
         client_event_id=body.client_event_id,
         pin=body.pin,
     )

@@ -19,6 +19,7 @@ from fieldvisit.services.cases.detail import CaseDetails
 from fieldvisit.services.cases.queries import CaseQueries
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
+from fieldvisit.services.field.companion import FieldCompanion
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.risk_register import RiskRegister
 from fieldvisit.services.field.status import SafetyStatus
@@ -63,6 +64,7 @@ class FieldServices:
     client: FieldClient
     status: SafetyStatus
     risks: RiskRegister
+    companion: FieldCompanion  # the phone's view: door details of today's own round
 
 
 @dataclass(frozen=True)

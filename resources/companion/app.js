@@ -14,6 +14,7 @@ const state = {
   key: null,            // AES key from the PIN, in memory only
   vault: null,          // {username, access, refresh, queue: [], sessions: {stopId: session}}
   today: null,
+  skew: 0,              // server time minus this phone's time, in ms: timers follow the server
   flushing: false,
 };
 
@@ -249,7 +250,7 @@ function signInScreen() {
     event.preventDefault();
     say("");
     try {
-      const tokens = await call("POST", "/auth/sign-in", { username: user.value.trim(), password: pass.value, device: "companion" });
+      const tokens = await call("POST", "/auth/sign-in", { username: user.value.trim(), password: pass.value });
       pinScreen({ username: user.value.trim(), access: tokens.access_token, refresh: tokens.refresh_token, queue: [], sessions: {} });
     } catch (error) {
       say(t("companion.sign_in_failed", { detail: error.message || t("companion.offline") }));
@@ -308,6 +309,7 @@ async function todayScreen() {
   showQueue();
   try {
     state.today = await call("GET", "/companion/today");
+    if (state.today) state.skew = new Date(state.today.now) - Date.now();
     setOnline(true);
   } catch (error) {
     if (error instanceof Refused) { say(t("companion.error", { detail: error.message })); }
@@ -320,6 +322,13 @@ async function todayScreen() {
   if (!today || !today.stops || !today.stops.length) {
     return show(el("div", { class: "card" }, el("h2", {}, t("companion.today")), el("p", {}, t("companion.no_round"))), toolbar);
   }
+  for (const stop of today.stops) {  // a visit under way, begun on this phone or another
+    if (stop.session_id && !(state.vault.sessions[stop.stop_id] || {}).closed) {
+      state.vault.sessions[stop.stop_id] = { session_id: stop.session_id, visit_id: stop.visit_id,
+        expected_end: stop.expected_end, sent: true };
+    }
+  }
+  await saveVault();
   const open = Object.entries(state.vault.sessions).find(([, s]) => !s.closed);
   if (open) {
     const stop = today.stops.find((s) => String(s.stop_id) === open[0]);
@@ -334,10 +343,11 @@ function stopCard(stop) {
     el("h2", {}, `${t("companion.stop", { seq: stop.seq })} · ${stop.case_number}`),
     el("div", {}, stop.debtor_name || ""),
     el("div", { class: "address" }, stop.address),
-    el("div", { class: "muted" }, `${t("companion.eta", { time: stop.eta })} · ${t("companion.window", { window: stop.window })}`),
-    el("span", { class: "status" }, stop.status_label || stop.status),
+    el("div", { class: "muted" }, [t("companion.eta", { time: stop.eta }),
+      stop.window ? t("companion.window", { window: stop.window }) : null].filter(Boolean).join(" · ")),
+    el("span", { class: "status" }, t(`companion.status.${stop.status}`)),
     el("div", { class: "links" }, (stop.links || []).map((link) =>
-      el("a", { href: link.url, target: "_blank", rel: "noopener noreferrer" }, `${t("companion.navigate")} · ${link.label}`))),
+      el("a", { href: link.url, target: "_blank", rel: "noopener noreferrer" }, t(`companion.app.${link.app}`)))),
     stop.workable && !done
       ? el("button", { class: "primary check-in", type: "button", onclick: () => checkIn(stop) }, t("companion.check_in"))
       : null);
@@ -349,7 +359,7 @@ async function checkIn(stop) {
   say(where.location_status === "ok"
     ? t("companion.location_accuracy", { metres: Math.round(where.position.accuracy_m) })
     : t("companion.location_denied"));
-  const plannedEnd = new Date(Date.now() + (stop.planned_minutes || 30) * 60000).toISOString();
+  const plannedEnd = new Date(Date.now() + state.skew + (stop.planned_minutes || 30) * 60000).toISOString();
   state.vault.sessions[stop.stop_id] = { visit_id: stop.visit_id, expected_end: plannedEnd, sent: false };
   await saveVault();
   visitScreen(stop);
@@ -357,8 +367,16 @@ async function checkIn(stop) {
   visitScreen(stop);
 }
 
+function clockText(seconds) {
+  const two = (n) => String(n).padStart(2, "0");
+  const hours = Math.floor(seconds / 3600);
+  const rest = `${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+  return hours ? `${hours}:${rest}` : rest;
+}
+
 let ticker = null;
 let poller = null;
+let retick = () => {};  // redraws the running timer at once (after the server's time is known)
 
 function visitScreen(stop) {
   clearInterval(ticker);
@@ -367,13 +385,14 @@ function visitScreen(stop) {
   const timer = el("div", { class: "timer", id: "timer" });
   const caption = el("div", { class: "muted", id: "timer-caption" });
   const tick = () => {
-    const left = Math.round((new Date(session.expected_end) - Date.now()) / 1000);
-    const text = `${Math.floor(Math.abs(left) / 60)}:${String(Math.abs(left) % 60).padStart(2, "0")}`;
+    const left = Math.round((new Date(session.expected_end) - (Date.now() + state.skew)) / 1000);
+    const text = clockText(Math.abs(left));
     timer.textContent = text;
     timer.classList.toggle("overdue", left < 0);
     caption.textContent = left < 0 ? t("companion.overdue", { time: text }) : t("companion.time_left", { time: text });
   };
   tick();
+  retick = tick;
   ticker = setInterval(tick, 1000);
   poller = setInterval(() => pollSession(stop), POLL_MS);
   pollSession(stop);
@@ -381,9 +400,9 @@ function visitScreen(stop) {
     el("div", { class: "card" },
       el("h2", {}, `${t("companion.in_visit")} · ${t("companion.stop", { seq: stop.seq })} · ${stop.case_number}`),
       el("div", { class: "address" }, stop.address), timer, caption,
-      el("button", { class: "secondary", type: "button", id: "extend", onclick: () => extend(stop) }, t("companion.extend"))),
-    checkOutForm(stop),
-    sosButton(stop));
+      el("button", { class: "secondary", type: "button", id: "extend", onclick: () => extend(stop) }, t("companion.extend")),
+      sosButton(stop)),
+    checkOutForm(stop));
 }
 
 async function pollSession(stop) {
@@ -391,8 +410,10 @@ async function pollSession(stop) {
   if (!session || !session.session_id) return;
   try {
     const status = await call("GET", `/companion/sessions/${session.session_id}`);
-    showAlarm(status);
+    state.skew = new Date(status.now) - Date.now();
     if (status.expected_end) session.expected_end = status.expected_end;
+    retick();
+    showAlarm(status);
   } catch (_) { /* the banner keeps its last state */ }
 }
 

@@ -36,6 +36,7 @@ class CheckIn:
     until: datetime | None = None  # a fixed check-out time instead
     at: datetime | None = None  # when it happened, for an event queued while offline
     client_event_id: str | None = None
+    location: str | None = None  # "ok", "denied" or "unavailable": a refusal is recorded too
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,12 @@ class FieldVisits:
             visit.arrive_accuracy_m = where.accuracy_m
         s.flush()
         add_event(s, row.id, "check_in", at, actor, where, relayed, request.client_event_id)
-        self._audit_check_in(s, actor, row)
+        self._audit_check_in(s, actor, row, request.location)
         return row
 
-    def _audit_check_in(self, s: Session, actor: Actor, row: m.SafetySession) -> None:
+    def _audit_check_in(
+        self, s: Session, actor: Actor, row: m.SafetySession, location: str | None
+    ) -> None:
         self._deps.audit.record(
             s,
             actor_id=actor.user_id,
@@ -184,6 +187,7 @@ class FieldVisits:
                 "expected_end": row.expected_end.isoformat(),
                 "risk_tier": row.risk_tier,
                 "relayed": row.relayed,
+                "location": location or ("ok" if row.last_lat is not None else "none"),
             },
         )
 
