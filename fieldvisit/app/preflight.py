@@ -66,6 +66,9 @@ Loader = Callable[[str], bool]
 
 def can_load(library: str) -> bool:
     """Whether the dynamic linker finds ``library`` (the same search Qt's plugin will make)."""
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled is not None and (Path(bundled) / library).is_file():
+        return True  # a bundle carries the libraries of the machine it was built on
     try:
         ctypes.CDLL(library)
     except OSError:
