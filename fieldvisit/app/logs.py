@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -75,19 +76,24 @@ class AppLog:
     """The configured log: where it is, and the open crash file ``faulthandler`` writes to."""
 
     def __init__(
-        self, folder: Path, handler: logging.Handler, crash_file: IO[str], previous_level: int
+        self,
+        folder: Path,
+        handler: logging.Handler,
+        crash_file: IO[str],
+        previous: tuple[int, Callable[[threading.ExceptHookArgs], object]],
     ) -> None:
         self.folder = folder
         self.file = folder / LOG_NAME
         self.crash_file_path = folder / CRASH_NAME
         self._handler = handler
         self._crash_file = crash_file
-        self._previous_level = previous_level
+        self._previous_level, self._previous_thread_hook = previous  # restored by close()
 
     def close(self) -> None:
         """Detach from the root logger and stop dumping crashes (tests; the app never closes)."""
         logging.getLogger().removeHandler(self._handler)
         logging.getLogger().setLevel(self._previous_level)
+        threading.excepthook = self._previous_thread_hook
         self._handler.close()
         if faulthandler.is_enabled():
             faulthandler.disable()
@@ -117,6 +123,7 @@ def configure(folder: Path | None = None, level: int = logging.INFO) -> AppLog:
     # stacks of all threads straight to this file (kept open for the life of the process).
     crash_file = open(folder / CRASH_NAME, "a", encoding="utf-8")  # noqa: SIM115
     faulthandler.enable(file=crash_file, all_threads=True)
+    previous_thread_hook = threading.excepthook
     _install_thread_hook()
     _log.info(
         "FieldVisit %s started (Python %s, %s, frozen=%s)",
@@ -125,7 +132,7 @@ def configure(folder: Path | None = None, level: int = logging.INFO) -> AppLog:
         sys.platform,
         bool(getattr(sys, "frozen", False)),
     )
-    return AppLog(folder, handler, crash_file, previous_level)
+    return AppLog(folder, handler, crash_file, (previous_level, previous_thread_hook))
 
 
 def log_uncaught(kind: type[BaseException], error: BaseException, tb: Any, context: str) -> None:
