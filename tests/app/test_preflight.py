@@ -86,6 +86,8 @@ def test_the_window_does_not_start_and_prints_the_line(
     assert gui.run("sqlite:///unused.db", "en") == preflight.EXIT_MISSING
     assert started == []  # Qt was never started
     assert "sudo apt-get install -y libxcb-cursor0" in capsys.readouterr().err
+    logged = (tmp_path / "fieldvisit.log").read_text(encoding="utf-8")
+    assert "Qt system libraries missing: libxcb-cursor.so.0" in logged
 
 
 def test_the_module_runs_alone(monkeypatch: pytest.MonkeyPatch) -> None:
