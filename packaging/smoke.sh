@@ -44,8 +44,9 @@ DEMO="sqlite:///$WORK/demo.db"
 FIELDVISIT_PASSWORD=demo1234 "$FV" print binder 2026-11-27 2026-11-27 --user compliance \
   --db "$DEMO" --out "$WORK/binder.pdf" --lang zh
 pdffonts "$WORK/binder.pdf"
-# The CJK font row: a TrueType font, embedded (emb = yes) as a subset.
-pdffonts "$WORK/binder.pdf" | awk 'NR > 2 && $0 ~ /FieldVisitCJK/ && $(NF-4) == "yes" { found = 1 } END { exit !found }'
+# The CJK font: a TrueType font embedded (emb = yes), not the built-in STSong fallback readers lack.
+pdffonts "$WORK/binder.pdf" | awk 'NR > 2 && $2 == "TrueType" && $(NF-4) == "yes" { found = 1 }
+  /STSong/ { fallback = 1 } END { exit !(found && !fallback) }'
 
 step "sign-in window under Xvfb"
 display=99
