@@ -9,7 +9,8 @@ SERVE_PORT ?= 8765
 SERVE_DB ?= fieldvisit_team
 SERVE_ROLE ?= fieldvisit_app
 
-.PHONY: run test lint wheel clean serve
+.PHONY: run test lint wheel bundle smoke clean serve
+BUNDLE := build/bundle/fieldvisit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,8 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@# Qt aborts without its system libraries; the check names them and the install line.
+	$(BIN)/python -m fieldvisit.app.preflight
 	$(BIN)/fieldvisit demo --db "sqlite:///$(DEMO_DB)"
 	$(BIN)/fieldvisit --db "sqlite:///$(DEMO_DB)"
 
@@ -52,6 +55,17 @@ lint: $(STAMP)
 wheel: $(STAMP)
 	rm -rf dist build
 	$(BIN)/python -m pip wheel -qq --no-deps --wheel-dir dist .
+
+# One folder with the desktop app and the command line (PyInstaller; packaging/fieldvisit.spec).
+bundle: $(STAMP)
+	$(BIN)/python -m pip install -qq "pyinstaller>=6.6"
+	rm -rf $(BUNDLE)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath build/bundle \
+	  --workpath build/pyinstaller packaging/fieldvisit.spec
+	@echo "bundle: $(BUNDLE) $$(du -sh $(BUNDLE) | cut -f1) ($$(find $(BUNDLE) -type f | wc -l) files)"
+
+smoke:
+	packaging/smoke.sh $(BUNDLE)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info var

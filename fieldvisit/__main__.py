@@ -1,5 +1,9 @@
 """Allows ``python -m fieldvisit``."""
 
-from fieldvisit.app.cli import main
+import multiprocessing
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+    from fieldvisit.app.cli import main
+
+    raise SystemExit(main())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -33,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_assign",
     "fieldvisit.app.cli_replan",
     "fieldvisit.app.cli_serve",
+    "fieldvisit.app.cli_doctor",
 )
 
 
@@ -93,6 +95,9 @@ def _run_window(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen bundle the planner's 'spawn' child starts this same executable: freeze_support
+    # runs the child's work and exits before the command line is parsed (a no-op otherwise).
+    multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     args.requested_lang = getattr(args, "lang", None)  # None: the saved or system language
     args.lang = args.requested_lang or system_language()

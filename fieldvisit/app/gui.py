@@ -1,19 +1,23 @@
-"""Start-up of the desktop app: settings, language, database, services, sign-in, main window."""
+"""Desktop start-up: log, system check, one instance, settings, database, sign-in, window."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fieldvisit.app import logs, preflight
 from fieldvisit.app.audit_paths import anchor_daily
 from fieldvisit.app.config import settings_path
+from fieldvisit.app.instance import InstanceLock, lock_path
 from fieldvisit.app.wiring import Backend, open_backend
 from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import FieldVisitError
-from fieldvisit.i18n import render, translate
+from fieldvisit.i18n import render, system_language, translate
 from fieldvisit.routing.runner import solve_in_subprocess
 from fieldvisit.ui.app_settings import AppSettings
 from fieldvisit.ui.errors import ErrorReporter
@@ -24,6 +28,9 @@ from fieldvisit.ui.login_dialog import password_sign_in
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
+
+EXIT_ALREADY_RUNNING = 4
+_log = logging.getLogger(__name__)
 
 
 def _start_watcher(backend: Backend, tasks: TaskRunner) -> WatcherDriver | None:
@@ -53,21 +60,84 @@ def _application() -> QApplication:
     return app
 
 
+def _second_instance(lock: InstanceLock, lang: str) -> int:
+    """Another window has this database: bring it forward, or say who holds it."""
+    holder = lock.holder()
+    text = translate(
+        "app.instance.running",
+        lang,
+        pid=holder.pid if holder else "?",
+        host=holder.host if holder else "?",
+    )
+    _log.warning("another instance holds %s", lock.path)
+    print(text, file=sys.stderr)
+    if not lock.ask_holder_to_raise():
+        # The first start does not answer (it is still starting, or hung): explain in a window.
+        QMessageBox.information(None, translate("app.instance.running_title", lang), text)
+    return EXIT_ALREADY_RUNNING
+
+
+def _bring_forward() -> None:
+    _log.info("a second start asked for this window: bringing it forward")
+    window = QApplication.activeModalWidget() or next(
+        (w for w in QApplication.topLevelWidgets() if w.isVisible()), None
+    )
+    if window is not None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+
 def run(url: str, requested_lang: str | None) -> int:
     """Open the window on ``url``; ``requested_lang`` (``--lang``) beats the saved preference."""
+    started = time.monotonic()
+    app_log = logs.configure()
+    try:
+        return _run_checked(url, requested_lang, app_log, started)
+    finally:
+        app_log.close()
+
+
+def _run_checked(url: str, requested_lang: str | None, app_log: logs.AppLog, started: float) -> int:
+    report = preflight.check()
+    if not report.ok:  # Qt would abort the process with its own terse message
+        message = report.message(requested_lang or system_language())
+        _log.error("Qt system libraries missing: %s", ", ".join(report.missing))
+        print(message, file=sys.stderr)
+        return preflight.EXIT_MISSING
     app = _application()
-    collector = GuiThreadCollector(parent=app)
-    collector.start()
     settings = AppSettings(settings_path())
     lang = choose_language(settings.language, requested_lang)
+    lock = InstanceLock(lock_path(url), parent=app)
+    if not lock.acquire():
+        return _second_instance(lock, lang)
+    lock.listen(_bring_forward)
+    try:
+        return _run_locked(app, url, lang, settings, app_log, started)
+    finally:
+        lock.release()
+
+
+def _run_locked(
+    app: QApplication,
+    url: str,
+    lang: str,
+    settings: AppSettings,
+    app_log: logs.AppLog,
+    started: float,
+) -> int:
+    collector = GuiThreadCollector(parent=app)
+    collector.start()
     qt_translations = QtTranslations(app)
     qt_translations.apply(lang)
     app.setApplicationDisplayName(translate("app.title", lang))
-    errors = ErrorReporter(lang)
+    session: _Session | None = None
+    errors = ErrorReporter(lang, log_file=app_log.file, context=lambda: _context(session))
     errors.install_excepthook()
     try:
         backend = open_backend(url, solver=solve_in_subprocess)
     except FieldVisitError as exc:
+        _log.error("database not opened: %s", exc.message.id)
         QMessageBox.critical(None, translate("app.title", lang), render(exc.message, lang))
         return 1
     tasks = TaskRunner(errors.report)
@@ -75,6 +145,10 @@ def run(url: str, requested_lang: str | None) -> int:
     watcher = _start_watcher(backend, tasks)
     sign_in = password_sign_in(backend.services.auth, lang)
     session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
+    # Fires once the sign-in dialog's event loop runs, i.e. when the window is on screen.
+    QTimer.singleShot(
+        0, lambda: _log.info("sign-in window shown %.0f ms after start", _elapsed_ms(started))
+    )
     try:
         if not session.start(lang):
             return 0
@@ -86,6 +160,20 @@ def run(url: str, requested_lang: str | None) -> int:
         tasks.shutdown()
         settings.sync()
         backend.close()
+
+
+def _elapsed_ms(started: float) -> float:
+    return (time.monotonic() - started) * 1000
+
+
+def _context(session: _Session | None) -> str:
+    """What the app was doing, for the log: the screen and the role, never a name."""
+    window = session.window if session is not None else None
+    if session is None or window is None:
+        return "signing in"
+    screen = window.current_screen()
+    key = next((k for k, w in window.screens.items() if w is screen), "none")
+    return f"screen {key}, role {session.role}"
 
 
 class _Session:
@@ -107,6 +195,7 @@ class _Session:
         self._qt = qt_translations
         self._sign_in = sign_in
         self.window: MainWindow | None = None
+        self.role = ""
 
     def start(self, lang: str, parent: MainWindow | None = None) -> bool:
         try:
@@ -116,6 +205,7 @@ class _Session:
             return False
         if actor is None:
             return False
+        self.role = actor.role.value
         old, self.window = (
             self.window,
             MainWindow(

@@ -25,6 +25,7 @@ from fieldvisit.services.catalog import Services
 from fieldvisit.ui.app_settings import AppSettings
 from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.errors import ErrorReporter
+from fieldvisit.ui.help_menu import HelpActions
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.language import QtTranslations, choose_language
 from fieldvisit.ui.screens import (
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         self.menu_view.addSeparator()
         self.menu_view.addActions([a["find"], a["refresh"], a["navigation"]])
         self.menu_help = self.menuBar().addMenu("")
+        self.help_actions = HelpActions(self, self._errors, self._lang)
+        self.menu_help.addActions(self.help_actions.actions)
+        self.menu_help.addSeparator()
         self.menu_help.addActions([a["about"], a["about_qt"]])
         self.toolbar = self.addToolBar("")
         self.toolbar.setObjectName("main_toolbar")
@@ -226,6 +230,7 @@ class MainWindow(QMainWindow):
         self.menu_file.setTitle(t("ui.menu.file"))
         self.menu_view.setTitle(t("ui.menu.view"))
         self.menu_help.setTitle(t("ui.menu.help"))
+        self.help_actions.retranslate(self._lang)
         self.toolbar.setWindowTitle(t("ui.toolbar"))
         self.nav_dock.setWindowTitle(t("ui.navigation"))
         role = t(f"role.{self._actor.role.value}")
