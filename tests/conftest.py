@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A machine-wide settings file an administrator left on this machine must not steer the tests.
+os.environ.setdefault("FIELDVISIT_MACHINE_SETTINGS", "/nonexistent/fieldvisit-machine.ini")
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
