@@ -1,7 +1,8 @@
 """Message catalogues without Qt: the domain returns message ids, every surface translates here.
 
 Catalogues are JSON files ``resources/i18n/<lang>/<namespace>.json`` mapping a message id
-to a ``str.format`` template with named parameters. Each feature keeps its own namespace file,
+to a ``str.format`` template with named parameters; ``<id>#one`` is the form used when the
+``count`` parameter is 1 (English singulars). Each feature keeps its own namespace file,
 so parallel work never edits the same catalogue.
 """
 
@@ -44,7 +45,11 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 def translate(message_id: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The message in ``lang``; a missing id is logged and shown as the id itself, never hidden."""
-    template = catalogue(lang).get(message_id)
+    messages = catalogue(lang)
+    template = messages.get(message_id)
+    if params.get("count") == 1:
+        # English needs a singular ("1 case"); a catalogue gives it as ``<id>#one``.
+        template = messages.get(message_id + "#one", template)
     if template is None:
         _log.warning("missing translation %s for %s", message_id, lang)
         return message_id
