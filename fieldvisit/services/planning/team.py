@@ -32,7 +32,7 @@ from fieldvisit.services.planning.day import (
 )
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.eligibility_model import SlotCheck
-from fieldvisit.services.planning.loading import load_places
+from fieldvisit.services.planning.loading import load_case_numbers, load_places
 from fieldvisit.services.planning.review import CrewChoice
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.team_build import (
@@ -121,9 +121,11 @@ class TeamPlanningService:
         changed |= {c for c, order in orders.items() if not {str(i) for i in order} <= known}
         routes = {str(c.crew_id): c.route for c in team_plan.crews}
         problems = {c.crew_id: c.route_problems for c in team_plan.crews}
+        with self._session_factory() as s:
+            numbers = load_case_numbers(s, [i for order in orders.values() for i in order])
         for crew_id in changed:
             routes[str(crew_id)], problems[crew_id] = evaluated(
-                context.problem, str(crew_id), orders[crew_id]
+                context.problem, str(crew_id), orders[crew_id], numbers
             )
         versions = {c.crew_id: c.version for c in team_plan.crews}
         return self._result(

@@ -92,7 +92,7 @@ class TeamPlan:
         return next((c.crew_id for c in self.crews if case_id in c.order), None)
 
 
-# A round in one of these states is the crew's word for the day: a hand-out never replaces it silently.
+# A round in these states is the crew's word for the day: a hand-out never replaces it silently.
 HELD = frozenset({RoundStatus.APPROVED, RoundStatus.IN_PROGRESS, RoundStatus.CLOSED})
 
 
