@@ -283,7 +283,8 @@ def test_a_hand_out_withdraws_an_approval_only_when_asked_to(demo_both: Database
     assert done.saved[team.crews[0]].approval_withdrawn
     with db.session_factory() as s:
         after = s.get(m.Round, approved)
-        assert after is not None and after.status == RoundStatus.DRAFT
+        assert after is not None
+        assert after.status == RoundStatus.DRAFT
 
 
 def test_a_hand_out_never_replaces_a_round_under_way(demo_both: Database) -> None:
@@ -299,4 +300,5 @@ def test_a_hand_out_never_replaces_a_round_under_way(demo_both: Database) -> Non
     assert list(done.saved) == [team.crews[1]]
     with db.session_factory() as s:
         after = s.get(m.Round, approved)
-        assert after is not None and after.status == RoundStatus.IN_PROGRESS
+        assert after is not None
+        assert after.status == RoundStatus.IN_PROGRESS

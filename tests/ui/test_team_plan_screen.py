@@ -205,4 +205,5 @@ def test_hand_out_asks_before_touching_an_approved_round_and_keeps_it_by_default
     assert "Kept as they were" in screen.message.text()
     with demo_db.session_factory() as s:
         row = s.get(m.Round, saved.round_id)
-        assert row is not None and row.status == "approved"
+        assert row is not None
+        assert row.status == "approved"
