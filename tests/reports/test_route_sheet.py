@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime, timedelta
 
 from pypdf import PdfReader
 
-import dataclasses
-
 from fieldvisit.domain.map_projection import fit
-from fieldvisit.domain.messages import Message
 from fieldvisit.domain.map_scale import nice_distance
+from fieldvisit.domain.messages import Message
 from fieldvisit.reports.route_sheet import render_route_sheet
 from fieldvisit.reports.route_sheet_model import RouteSheetDoc, SheetStop
 from tests.reports.factories import sample_meta

@@ -106,7 +106,7 @@ def test_the_crew_sees_its_approved_round_in_full_and_the_view_is_logged(
 
 
 def test_a_round_not_yet_approved_prints_masked_and_says_so(demo_db: Database) -> None:
-    crew_id, collector, manager, _ = _approved_round(demo_db, approve=False)
+    crew_id, collector, _, _ = _approved_round(demo_db, approve=False)
     sheets = _service(demo_db)
     doc = sheets.document(collector, crew_id, DAY)
     assert not doc.full_data
