@@ -15,6 +15,7 @@ from fieldvisit.domain.safety_state import (
     AlarmRaised,
     ReminderDue,
     SafetyState,
+    SessionClosed,
     StandDown,
 )
 
@@ -134,7 +135,21 @@ def test_resolution_needs_a_note_and_the_owner() -> None:
         resolve(state, AlarmKind.OVERDUE, 6, "called them", _at(34))
     state, _ = resolve(state, AlarmKind.OVERDUE, MANAGER, "called, all fine", _at(34))
     assert state.chain(AlarmKind.OVERDUE).state == AlarmState.RESOLVED  # type: ignore[union-attr]
+
+
+def test_resolving_an_alarm_leaves_the_crew_s_session_open_until_it_checks_out() -> None:
+    """Issue 20 item 8: resolving the alarm closed the session of a crew still inside."""
+    state, _ = _run(open_session(POLICY, RiskTier.HIGH, CREW, T0), 32)
+    state, _ = acknowledge(state, AlarmKind.OVERDUE, MANAGER, _at(33))
+    state, effects = resolve(state, AlarmKind.OVERDUE, MANAGER, "called, still inside", _at(34))
+    assert not state.closed
+    assert state.phase == SafetySessionState.OVERDUE
+    assert not any(isinstance(e, SessionClosed) for e in effects)
+    state, effects = _run(state, 40, 90)
+    assert not any(isinstance(e, AlarmRaised) for e in effects)  # the same visit alarms once
+    state, effects = check_out(state, POLICY, _at(95), 11)
     assert state.closed
+    assert any(isinstance(e, SessionClosed) for e in effects)
 
 
 def test_extend_adds_fifteen_minutes_and_stands_down_an_overdue_alarm() -> None:

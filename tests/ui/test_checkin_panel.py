@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from fieldvisit.domain.enums import AlarmKind, RiskTier
+from fieldvisit.domain.enums import AlarmKind, RiskTier, SafetySessionState
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
@@ -17,6 +17,7 @@ from fieldvisit.services.field.pins import set_duress_pin
 from fieldvisit.services.field.queue import LocalQueue
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.status import SafetyStatus
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.field.board import SafetyBoardWidget
@@ -185,3 +186,35 @@ def test_an_sos_that_cannot_reach_the_office_says_call_now(
     panel._on_sos_confirmed()
     offline_db.dispose()
     assert "报警未送达" in panel.status_label.text()
+
+
+def test_the_alarm_shows_in_red_and_resolving_it_leaves_the_crew_checked_in(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """Issue 20 item 8: resolving the alarm closed the session of a crew still inside."""
+    world.mark_risk(RiskTier.HIGH)
+    panel = _panel(qtbot, world, tmp_path)
+    panel.show()
+    panel.check_in_button.click()
+    session = panel.session_id
+    assert session is not None
+    world.clock.now = T0 + timedelta(minutes=32)
+    SafetyWatcher(world.deps, "w1").run_once()
+    panel.refresh_status()
+    qtbot.waitUntil(panel.alarm_banner.isVisible, timeout=5000)
+    assert "超时" in panel.alarm_banner.text() or "报警" in panel.alarm_banner.text()
+    assert "#b00020" in panel.alarm_banner.styleSheet()
+    response = SafetyResponse(world.deps)
+    response.acknowledge(world.manager, session, AlarmKind.OVERDUE)
+    response.resolve(world.manager, session, AlarmKind.OVERDUE, "电话联系上，仍在屋内")
+    panel.refresh_status()
+    qtbot.waitUntil(lambda: not panel.alarm_banner.isVisible(), timeout=5000)
+    seen = SafetyStatus(world.deps).session(world.collector, session)
+    assert seen.state != SafetySessionState.CLOSED
+    panel.extend_button.click()  # the session is still the crew's: it can be extended
+    assert panel.countdown.text() == "0:15:00"
+    with qtbot.waitSignal(panel.checked_out, timeout=5000):
+        panel.submit_check_out(_filled_dialog(panel, ""))
+    assert SafetyStatus(world.deps).session(world.collector, session).state == (
+        SafetySessionState.CLOSED
+    )

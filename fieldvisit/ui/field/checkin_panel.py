@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from fieldvisit.ui.tasks import TaskRunner
 LENGTHS = (None, 15, 30, 60, 120, 240)
 STATUS_POLL_MS = 5000
 OFFLINE_STYLE = "background:#dc3545;color:white;padding:8px;font-weight:bold;"
+ALARM_STYLE = "background:#b00020;color:white;padding:12px;font-size:20px;font-weight:bold;"
 
 
 class CheckInPanel(QWidget):
@@ -89,6 +91,11 @@ class CheckInPanel(QWidget):
         self.countdown.setStyleSheet("font-size:28px;font-weight:bold;")
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
+        # An open alarm is the loudest thing on the crew's screen: a red band, not a footnote.
+        self.alarm_banner = QLabel(self)
+        self.alarm_banner.setWordWrap(True)
+        self.alarm_banner.setStyleSheet(ALARM_STYLE)
+        self.alarm_banner.hide()
         self.offline_label = QLabel(self)
         self.offline_label.setWordWrap(True)
         self.offline_label.setStyleSheet(OFFLINE_STYLE)
@@ -120,6 +127,7 @@ class CheckInPanel(QWidget):
         layout.addWidget(self.risk_label)
         layout.addLayout(top)
         rows: tuple[QWidget, ...] = (
+            self.alarm_banner,
             self.countdown,
             self.status_label,
             self.offline_label,
@@ -275,7 +283,12 @@ class CheckInPanel(QWidget):
                 )
             else:
                 lines.append(self._tr("safety.checkin.alarm_open", kind=kind))
-        self.status_label.setText("\n".join(lines))
+        was_shown = self.alarm_banner.isVisibleTo(self)
+        self.alarm_banner.setText("\n".join(lines))
+        self.alarm_banner.setVisible(bool(lines))
+        if lines and not was_shown:
+            QApplication.beep()  # where the platform has a sound; the colour is always there
+        self.status_label.clear()
 
     def refresh_status(self) -> None:
         self._on_poller_timeout()
