@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import AlarmKind, RiskTier, SafetySessionState
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
+from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
 from fieldvisit.services.field.pins import set_duress_pin
 from fieldvisit.services.field.queue import LocalQueue
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.status import SafetyStatus
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.today import FieldToday
 from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
@@ -24,6 +28,8 @@ from fieldvisit.ui.field.board import SafetyBoardWidget
 from fieldvisit.ui.field.checkin_panel import CheckInPanel
 from fieldvisit.ui.field.checkin_sos import COUNTDOWN_S
 from fieldvisit.ui.field.checkout_dialog import CheckoutDialog
+from tests.services.test_field_today import DAY
+from tests.services.test_field_today import _round as today_round
 from tests.services.test_safety_world import T0, World, build_world
 
 CLOSED_PORT_URL = "postgresql+psycopg://fieldvisit@127.0.0.1:9/fieldvisit?connect_timeout=2"
@@ -218,3 +224,22 @@ def test_the_alarm_shows_in_red_and_resolving_it_leaves_the_crew_checked_in(
     assert SafetyStatus(world.deps).session(world.collector, session).state == (
         SafetySessionState.CLOSED
     )
+
+
+def test_the_panel_refuses_a_check_in_outside_the_approved_hours(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    """Issue 20 item 4, on the crew's screen: 00:51 the next day is refused, and says why."""
+    _, collector, _ = today_round(demo_db, "approved")
+    night = FixedClock(datetime(2026, 12, 2, 16, 51, tzinfo=UTC))  # 00:51 on 3 Dec, Shanghai
+    deps = SafetyDeps(demo_db.session_factory, AuditLog(DEMO_AUDIT_KEY, night), night)
+    worked = FieldToday(deps).round_for(collector, DAY)
+    assert worked is not None
+    visit_id = FieldToday(deps).start(collector, worked.stops[0].stop_id)
+    client = FieldClient(deps, LocalQueue(tmp_path / "outbox.jsonl"))
+    panel = CheckInPanel(client, SafetyStatus(deps), collector, visit_id, "en", night)
+    qtbot.addWidget(panel)
+    panel.check_in_button.click()
+    assert panel.session_id is None
+    assert "outside the hours it was approved for" in panel.status_label.text()
+    assert panel.check_in_button.isEnabled()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -173,10 +174,27 @@ class CheckInPanel(QWidget):
     def _on_task_failed(self, error: BaseException) -> None:
         if not isinstance(error, FieldVisitError):
             raise error
+        if error.message.id == "safety.error.check_in_reason_required":
+            reason = self.ask_reason()
+            if reason:
+                self._check_in(reason)
+                return
         self.status_label.setText(render(error.message, self._lang))
 
+    def ask_reason(self) -> str | None:
+        """The crew's reason for a check-in the rules allow only with one (None: cancelled)."""
+        text, ok = QInputDialog.getText(
+            self, self._tr("safety.checkin.reason_title"), self._tr("safety.checkin.reason_prompt")
+        )
+        return text.strip() if ok and text.strip() else None
+
     def _on_check_in_button_clicked(self) -> None:
-        request = CheckIn(self._visit_id, self._position(), minutes=self.length.currentData())
+        self._check_in(None)
+
+    def _check_in(self, reason: str | None) -> None:
+        request = CheckIn(
+            self._visit_id, self._position(), minutes=self.length.currentData(), reason=reason
+        )
         self._run(lambda: self._client.check_in(self._actor, request), self._on_check_in_done)
 
     def _on_check_in_done(self, delivery: Delivery) -> None:
