@@ -155,6 +155,8 @@ class VisitRecordDoc:
     recorded_at: datetime
     content_hash: str
     anonymised: bool = False
+    check_in_flag: str | None = None  # outside_window | other_day: the check-in broke its rule
+    check_in_reason: str | None = None  # the crew's stated reason, when one was given
 
     @property
     def code(self) -> str:
