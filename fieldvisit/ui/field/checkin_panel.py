@@ -55,7 +55,7 @@ class CheckInPanel(QWidget):
         *,
         runner: TaskRunner | None = None,
         position: Callable[[], Position | None] = lambda: None,
-        zone: str = "Asia/Shanghai",
+        zone: str = "UTC",  # the crew's team zone: the Today screen passes its round's
         assessment: RiskAssessment | None = None,
         parent: QWidget | None = None,
     ) -> None:

@@ -43,7 +43,7 @@ class TodayStopsModel(QAbstractTableModel):
         super().__init__()
         self.lang = lang
         self.stops: tuple[TodayStop, ...] = ()
-        self.zone = ZoneInfo("Asia/Shanghai")
+        self.zone = ZoneInfo("UTC")  # replaced by the round's own zone before any row shows
 
     def set_round(self, today: TodayRound | None) -> None:
         self.beginResetModel()
@@ -64,7 +64,7 @@ class TodayStopsModel(QAbstractTableModel):
         return (
             str(stop.seq),
             _times(stop.planned_start, stop.planned_end, self.zone),
-            stop.case_number,
+            f"{stop.case_number}  {stop.debtor}".strip(),
             stop.address,
             translate(_status_id(stop), self.lang),
         )[index.column()]
@@ -157,9 +157,9 @@ class TodayScreen(QWidget):
 
     def refresh(self) -> None:
         field, actor = self._context.services.field, self._context.actor
-        day = self._context.services.clock().date()
+        # No date from here: "today" is the crew's own day, in its team's time zone.
         self._context.tasks.submit(
-            lambda _p: field.today.round_for(actor, day),
+            lambda _p: field.today.round_for(actor),
             self._on_round_loaded,
             self._on_task_failed,
         )
@@ -257,9 +257,16 @@ class TodayScreen(QWidget):
             self._context.services.clock,
             runner=self._context.tasks,
             assessment=assessment,
+            zone=self._round.timezone if self._round else "UTC",
         )
+        # The list follows what the panel does: "in progress" at check-in, "done" at check-out.
+        panel.checked_in.connect(self._on_panel_changed)
+        panel.checked_out.connect(self._on_panel_changed)
         self.panel_layout.addWidget(panel)
         self.current_panel = panel
+        self.refresh()
+
+    def _on_panel_changed(self, _delivery: object) -> None:
         self.refresh()
 
     def _on_task_failed(self, error: BaseException) -> None:
