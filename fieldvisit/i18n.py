@@ -65,6 +65,21 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE) -> str:
     return translate(message.id, lang, **dict(message.params))
 
 
+def decision_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A decision's reason as people read it: the system's own reasons are message ids."""
+    key = f"records.decision.reason.{reason}"
+    return translate(key, lang) if key in catalogue(lang) else reason
+
+
+def rule_name(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``CN.min_gap_days`` as people call it (the code itself is for machines and the audit)."""
+    tail = rule.split(".", 1)[-1]
+    for key in (f"compliance.rule.{tail}", f"compliance.{tail}"):
+        if key in catalogue(lang):
+            return translate(key, lang)
+    return tail.replace("_", " ")
+
+
 def system_language() -> str:
     """``zh`` when the system locale is Chinese, otherwise ``en``."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

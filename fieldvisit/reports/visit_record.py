@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from fieldvisit.domain.records import VisitRecordDoc
-from fieldvisit.i18n import catalogue, translate
+from fieldvisit.i18n import catalogue, decision_reason, translate
 from fieldvisit.reports.layout import LayoutTable, Styles, grid_table, is_dry
 
 QR_SIZE = 30 * mm
@@ -116,12 +116,6 @@ def _facts(doc: VisitRecordDoc, st: Styles, lang: str) -> Table:
         rows.append(("check_in", check_in_text(doc, lang)))
     cells = [[_t(f"field.{k}", lang), _c(v, st.cell)] for k, v in rows]
     return grid_table(st, cells, [LABEL_W, 182 * mm - LABEL_W - QR_SIZE - 4 * mm], header=False)
-
-
-def decision_reason(reason: str, lang: str) -> str:
-    """A decision's reason as people read it: the system's own reasons are message ids."""
-    key = f"records.decision.reason.{reason}"
-    return translate(key, lang) if key in catalogue(lang) else reason
 
 
 def check_in_text(doc: VisitRecordDoc, lang: str) -> str:
