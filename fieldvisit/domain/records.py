@@ -186,3 +186,4 @@ class PrintMeta:
     anchor: AnchorLine
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    timezone: str = "UTC"  # the readers' zone (team or address): the footer's time is local

@@ -49,6 +49,7 @@ class RouteSheetService:
                 anchor=chain_head(s),
                 subject=translate("sheet.meta_subject", lang),
                 keywords=("FieldVisit", "route", doc.plan_date.isoformat()),
+                timezone=doc.timezone,
             )
         return render_route_sheet(doc, meta)
 
@@ -70,6 +71,7 @@ class RouteSheetService:
             stops = [_stop(s, stop, full) for stop in saved.stops]
             header = _header(s, saved, crew)
             stored = {stop.case_id: stored_windows(stop.windows) for stop in saved.stops}
+            planned_hash = {stop.case_id: stop.checks.get("ruleset_hash") for stop in saved.stops}
             if full:
                 purpose = f"route sheet {crew.name} {day.isoformat()}"
                 debtors = {s.get_one(m.Case, stop.case_id).debtor_id for stop in saved.stops}
@@ -80,23 +82,29 @@ class RouteSheetService:
                             purpose=purpose,
                         )
                     )  # fmt: skip
-        now = self._windows(actor, crew_id, day, [stop.case_id for stop in saved.stops])
+        now, hashes = self._today(actor, crew_id, day, [stop.case_id for stop in saved.stops])
         windows = {c: stored[c] if stored[c] is not None else now.get(c, ()) for c in stored}
-        changed = any(w is not None and w != now.get(c, ()) for c, w in stored.items())
+        # "The rules changed" = another rule set than the one the stop was checked against;
+        # the day's own visits (which close today's windows) are no change of rules.
+        changed = any(h is not None and hashes.get(c, h) != h for c, h in planned_hash.items())
         placed = tuple(
             SheetStop(**{**fields, "windows": windows.get(case_id) or ()})
             for case_id, fields in stops
         )
         return RouteSheetDoc(**header, stops=placed, rules_changed=changed, full_data=full)
 
-    def _windows(
+    def _today(
         self, actor: Actor, crew_id: int, day: date, case_ids: list[int]
-    ) -> dict[int, tuple[tuple[datetime, datetime], ...]]:
-        """The windows today's rules allow: the stored ones are compared with these."""
+    ) -> tuple[dict[int, tuple[tuple[datetime, datetime], ...]], dict[int, str]]:
+        """Today's windows (for stops saved before windows were kept) and rule set hashes.
+
+        The one evaluation of the day's rules on the way from the saved round to the printer.
+        """
         if not case_ids:
-            return {}
+            return {}, {}
         found = self._eligibility.for_day(actor, day, crew_id, case_ids)
-        return {c.case_id: tuple((i.start, i.end) for i in c.intervals) for c in found.cases}
+        windows = {c.case_id: tuple((i.start, i.end) for i in c.intervals) for c in found.cases}
+        return windows, {c.case_id: c.ruleset.ruleset_hash for c in found.cases}
 
 
 def stored_windows(value: Any) -> tuple[tuple[datetime, datetime], ...] | None:
