@@ -205,3 +205,17 @@ def test_sweep_raises_an_alarm_for_a_session_left_open() -> None:
 def test_sweep_leaves_closed_sessions_alone() -> None:
     state, _ = check_out(open_session(POLICY, RiskTier.LOW, CREW, T0), POLICY, _at(5), 11)
     assert sweep(state, POLICY, _at(60)) == (state, ())
+
+
+@pytest.mark.parametrize(
+    ("tier", "planned", "due"),
+    [(RiskTier.LOW, 30, 45), (RiskTier.MEDIUM, 30, 45), (RiskTier.HIGH, 30, 30),
+     (RiskTier.LOW, 300, 240), (RiskTier.LOW, None, 240)],
+)  # fmt: skip
+def test_the_default_timer_follows_the_planned_length_within_the_tier(
+    tier: RiskTier, planned: int | None, due: int
+) -> None:
+    """Issue 20: a 30-minute low-risk visit defaulted to a 4-hour check-out timer."""
+    length = None if planned is None else timedelta(minutes=planned)
+    state = open_session(POLICY, tier, CREW, T0, planned=length)
+    assert state.expected_end == T0 + timedelta(minutes=due)

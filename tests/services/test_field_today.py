@@ -132,7 +132,13 @@ def test_a_check_in_outside_the_approved_hours_is_refused_and_a_late_one_flagged
     # Inside its window on its day: no flag.
     other_id = today.start(collector, second.stop_id)
     assert second.planned_start is not None
-    _visits(demo_db, FixedClock(second.planned_start)).check_in(collector, CheckIn(other_id))
+    info = _visits(demo_db, FixedClock(second.planned_start)).check_in(collector, CheckIn(other_id))
+    assert second.planned_end is not None
+    planned = second.planned_end - second.planned_start
+    # Due after the planned visit and a margin, not after the tier's full interval.
+    assert info.expected_end - info.opened_at == min(planned + timedelta(minutes=15), {
+        "low": timedelta(hours=4), "medium": timedelta(hours=2), "high": timedelta(minutes=30)
+    }[info.risk_tier.value])  # fmt: skip
     with demo_db.session_factory() as s:
         late, fine = s.get_one(m.Visit, visit_id), s.get_one(m.Visit, other_id)
         assert (late.check_in_flag, fine.check_in_flag) == ("outside_window", None)

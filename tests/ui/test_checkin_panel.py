@@ -32,6 +32,7 @@ from tests.services.test_field_today import DAY
 from tests.services.test_field_today import _round as today_round
 from tests.services.test_safety_world import T0, World, build_world
 
+ZONE = "Asia/Shanghai"  # the test team's zone (the default team zone of the schema)
 CLOSED_PORT_URL = "postgresql+psycopg://fieldvisit@127.0.0.1:9/fieldvisit?connect_timeout=2"
 
 
@@ -47,8 +48,9 @@ def _panel(
 ) -> CheckInPanel:
     client = client or FieldClient(world.deps, LocalQueue(tmp_path / "outbox.jsonl"))
     panel = CheckInPanel(
-        client, SafetyStatus(world.deps), world.collector, world.start_visit(), "zh", world.clock
-    )
+        client, SafetyStatus(world.deps), world.collector, world.start_visit(), "zh", world.clock,
+        zone=ZONE,
+    )  # fmt: skip
     qtbot.addWidget(panel)
     return panel
 
@@ -169,6 +171,7 @@ def test_the_pre_visit_checklist_is_shown(qtbot: QtBot, world: World, tmp_path: 
         world.start_visit(),
         "zh",
         world.clock,
+        zone=ZONE,
         assessment=RiskRegister(world.deps).assessment(world.address_id),
     )
     qtbot.addWidget(panel)
@@ -237,7 +240,7 @@ def test_the_panel_refuses_a_check_in_outside_the_approved_hours(
     assert worked is not None
     visit_id = FieldToday(deps).start(collector, worked.stops[0].stop_id)
     client = FieldClient(deps, LocalQueue(tmp_path / "outbox.jsonl"))
-    panel = CheckInPanel(client, SafetyStatus(deps), collector, visit_id, "en", night)
+    panel = CheckInPanel(client, SafetyStatus(deps), collector, visit_id, "en", night, zone=ZONE)
     qtbot.addWidget(panel)
     panel.check_in_button.click()
     assert panel.session_id is None

@@ -153,9 +153,11 @@ class FieldVisits:
         )
         tier = assess(s, visit.address_id).tier
         crew = frozenset(member.user_id for member in visit.members)
+        planned = stop.service if stop is not None else None
         state = open_session(
-            self._deps.policy, tier, crew, at, minutes=request.minutes, until=request.until
-        )
+            self._deps.policy, tier, crew, at,
+            minutes=request.minutes, until=request.until, planned=planned,
+        )  # fmt: skip
         where = request.position
         row = m.SafetySession(
             visit_id=visit.id,

@@ -53,9 +53,9 @@ class CheckInPanel(QWidget):
         lang: str,
         clock: Clock,
         *,
+        zone: str,  # the crew's team zone: the Today screen passes its round's
         runner: TaskRunner | None = None,
         position: Callable[[], Position | None] = lambda: None,
-        zone: str = "UTC",  # the crew's team zone: the Today screen passes its round's
         assessment: RiskAssessment | None = None,
         parent: QWidget | None = None,
     ) -> None:
