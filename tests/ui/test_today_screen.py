@@ -109,6 +109,8 @@ def test_the_crew_sees_its_doors_in_full_and_check_out_marks_the_stop_done(
     panel.check_in_button.click()
     drain()
     dialog = panel.dialog_factory()
+    assert first.case_number in dialog.windowTitle()  # the dialog names the case it closes
+    assert dialog.heading.text() == f"{first.case_number}  {street}"
     for combo, value in (
         (dialog.person, PersonMet.DEBTOR),
         (dialog.outcome, OutcomeCode.REFUSED),

@@ -99,6 +99,7 @@ class TodayScreen(QWidget):
         self._context = context
         self._lang = context.lang
         self._round: TodayRound | None = None
+        self._started: TodayStop | None = None  # the stop whose visit the panel shows
         self.replan_dialog: QWidget | None = None
         self.replan_budget = Budget(seconds=3.0)  # a short wait: the crew is standing in the street
         self.model = TodayStopsModel(self._lang)
@@ -231,6 +232,7 @@ class TodayScreen(QWidget):
         stop = self.selected_stop()
         if stop is None:
             return
+        self._started = stop
         field, actor = self._context.services.field, self._context.actor
 
         def work(_progress: object) -> tuple[int, Any]:
@@ -258,6 +260,9 @@ class TodayScreen(QWidget):
             runner=self._context.tasks,
             assessment=assessment,
             zone=self._round.timezone if self._round else "UTC",
+            case_label=f"{self._started.case_number}  {self._started.address}"
+            if self._started
+            else "",
         )
         # The list follows what the panel does: "in progress" at check-in, "done" at check-out.
         panel.checked_in.connect(self._on_panel_changed)
