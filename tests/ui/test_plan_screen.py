@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -269,3 +270,18 @@ def test_a_round_handed_out_by_the_team_plan_opens_with_a_case_of_another_crew(
     assert screen.route_model.case_ids() == list(plan.crew(who.crew_id).order)
     assert foreign[moved] in [row.stop.case_number for row in screen.route_model.rows]
     assert "cannot be planned" not in screen.message.text()
+
+
+def test_print_before_saving_says_so_without_asking_for_a_file(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 9: it asked for a file name, then said there was no saved round."""
+    screen = open_screen(qtbot, demo_db, tasks, lang="en")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "fieldvisit.ui.plan.screen.QFileDialog.getSaveFileName",
+        lambda *args, **_kw: asked.append(str(args[1])) or ("", ""),
+    )
+    screen.commands["print"].trigger()
+    assert asked == []
+    assert screen.message.text() == "Save the round first: the route sheet prints the saved round."

@@ -331,6 +331,10 @@ class PlanScreen(PlanLayout):
         self.round_submitted.emit(done.submitted)
 
     def _on_print_triggered(self) -> None:
+        if self._round_id is None:
+            # Say so before asking for a file name: only a saved round has a route sheet.
+            self.show_message(translate("plan_ui.print_needs_saved", self.lang), error=True)
+            return
         name = f"route-{self.crew_id}-{self.day.isoformat()}.pdf"
         path, _filter = QFileDialog.getSaveFileName(self, self.commands["print"].text(), name,
                                                     "PDF (*.pdf)")  # fmt: skip
