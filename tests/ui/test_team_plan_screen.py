@@ -88,7 +88,9 @@ def test_optimise_move_between_crews_undo_and_hand_out(
 ) -> None:
     screen = open_screen(qtbot, demo_db, tasks)
     assert sorted(screen.checked_crews()) == [1, 2]
+    assert screen.unsaved_work() is None
     optimise(qtbot, screen)
+    assert screen.unsaved_work() == "2026-12-02 的团队规划：尚未下发。"  # quitting asks
     first, second = screen.panels
     assert first.model.rowCount() == second.model.rowCount() == TEMPLATE.max_visits
     assert set(first.model.case_ids()).isdisjoint(second.model.case_ids())
@@ -127,6 +129,7 @@ def test_optimise_move_between_crews_undo_and_hand_out(
         assert len({r.team_plan_id for r in rounds}) == 1
         assert rounds[0].team_plan_id is not None
     assert "已下发 2 条草稿路线" in screen.message.text()
+    assert screen.unsaved_work() is None  # handed out: quitting loses nothing
 
 
 def test_the_context_menu_moves_a_left_out_case_onto_a_crew(

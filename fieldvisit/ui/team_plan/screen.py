@@ -57,6 +57,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._solve = solve
         self.undo_stack = QUndoStack(self)
         self.plan: TeamPlan | None = None
+        self.handed_out = False  # whether the plan shown is the one handed out
         self._choices: dict[int, CrewChoice] = {}
         self._run = OptimiseRun(
             tasks, self.progress, self.set_busy, self.show_message, lambda: self.lang, self
@@ -116,6 +117,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._show_plan(None)
 
     def _on_moved(self, text: str, before: TeamPlan, after: TeamPlan) -> None:
+        self.handed_out = False
         if before is not self.plan:
             return  # another edit landed first: this answer is out of date
         self.undo_stack.push(StateEdit(text, before, after, self._show_plan))
@@ -232,6 +234,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._run.start(work, total, self._on_optimised, self._on_task_failed)
 
     def _on_optimised(self, plan: TeamPlan) -> None:
+        self.handed_out = False
         text = translate("team_plan_ui.cmd.optimise", self.lang)
         self.undo_stack.push(StateEdit(text, self.plan, plan, self._show_plan))
         stops = sum(len(c.order) for c in plan.crews)
@@ -295,10 +298,17 @@ class TeamPlanScreen(TeamPlanLayout):
             return approved
         return frozenset() if box.clickedButton() is keep else None
 
+    def unsaved_work(self) -> str | None:
+        """A team plan optimised or moved but not handed out is lost on quitting."""
+        if self.plan is None or self.handed_out:
+            return None
+        return translate("team_plan_ui.unsaved", self.lang, date=self.plan.day.isoformat())
+
     def _on_handed_out(self, done: HandedOut) -> None:
         # The saved rounds are the new base: undoing past them would hand out stale versions.
         self.undo_stack.clear()
         self._show_plan(done.plan)
+        self.handed_out = True
         rounds = ", ".join(str(s.round_id) for s in done.saved)
         text = translate("team_plan_ui.handed_out", self.lang, count=len(done.saved), rounds=rounds)
         if done.kept:
