@@ -1,7 +1,8 @@
 """Message catalogues without Qt: the domain returns message ids, every surface translates here.
 
 Catalogues are JSON files ``resources/i18n/<lang>/<namespace>.json`` mapping a message id
-to a ``str.format`` template with named parameters. Each feature keeps its own namespace file,
+to a ``str.format`` template with named parameters; ``<id>#one`` is the form used when the
+``count`` parameter is 1 (English singulars). Each feature keeps its own namespace file,
 so parallel work never edits the same catalogue.
 """
 
@@ -44,7 +45,11 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 def translate(message_id: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The message in ``lang``; a missing id is logged and shown as the id itself, never hidden."""
-    template = catalogue(lang).get(message_id)
+    messages = catalogue(lang)
+    template = messages.get(message_id)
+    if params.get("count") == 1:
+        # English needs a singular ("1 case"); a catalogue gives it as ``<id>#one``.
+        template = messages.get(message_id + "#one", template)
     if template is None:
         _log.warning("missing translation %s for %s", message_id, lang)
         return message_id
@@ -58,6 +63,21 @@ def translate(message_id: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> s
 def render(message: Message, lang: str = DEFAULT_LANGUAGE) -> str:
     """A domain ``Message`` in ``lang``."""
     return translate(message.id, lang, **dict(message.params))
+
+
+def decision_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A decision's reason as people read it: the system's own reasons are message ids."""
+    key = f"records.decision.reason.{reason}"
+    return translate(key, lang) if key in catalogue(lang) else reason
+
+
+def rule_name(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``CN.min_gap_days`` as people call it (the code itself is for machines and the audit)."""
+    tail = rule.split(".", 1)[-1]
+    for key in (f"compliance.rule.{tail}", f"compliance.{tail}"):
+        if key in catalogue(lang):
+            return translate(key, lang)
+    return tail.replace("_", " ")
 
 
 def system_language() -> str:

@@ -33,7 +33,7 @@ def plan_team(args: argparse.Namespace) -> int:
 
 
 def _print_team(lang: str, plan: Any, saved: Any) -> None:
-    rounds = {crew.crew_id: s for crew, s in zip(plan.to_hand_out, saved, strict=True)}
+    rounds = saved.saved
     print(
         translate(
             "cli.team_plan.summary",
@@ -60,4 +60,7 @@ def _print_team(lang: str, plan: Any, saved: Any) -> None:
             )
         )
         print_stops(crew.plan, lang)
+    for held in saved.kept:
+        status = translate(f"plan_ui.round_status.{held.status.value}", lang)
+        print(translate("cli.team_plan.kept", lang, crew=held.crew_name, status=status))
     print_left_out(plan.left_out, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fieldvisit.domain.access import Actor, Permission, allows
 
 MASK = "*"
@@ -48,3 +50,28 @@ def mask_address(text: str | None, district: str | None = None) -> str | None:
 def coarsen_coordinate(value: float | None) -> float | None:
     """A coordinate rounded to about a kilometre."""
     return None if value is None else round(value, COARSE_DECIMALS)
+
+
+# A crew may see its stops in full from the evening before (printing the sheet) to the day itself.
+CREW_SEES_DAYS_AHEAD = 1
+_DECIDED = frozenset({"approved", "in_progress"})
+
+
+def crew_sees_stop(
+    actor: Actor, crew_id: int, round_status: str, plan_date: date, today: date
+) -> bool:
+    """Whether a crew member sees a stop's full address and debtor name (each view is logged).
+
+    Only the actor's own crew, only an approved round (or one under way), and only for its date
+    or the evening before: the crew must find the door, and sees nothing else unmasked.
+    """
+    return (
+        crew_id in actor.crew_ids
+        and round_status in _DECIDED
+        and 0 <= (plan_date - today).days <= CREW_SEES_DAYS_AHEAD
+    )
+
+
+def mask_name(name: str) -> str:
+    """``邓小平`` → ``邓**``: the family name only."""
+    return name[:1] + MASK * max(len(name) - 1, 1)

@@ -155,6 +155,8 @@ class VisitRecordDoc:
     recorded_at: datetime
     content_hash: str
     anonymised: bool = False
+    check_in_flag: str | None = None  # outside_window | other_day: the check-in broke its rule
+    check_in_reason: str | None = None  # the crew's stated reason, when one was given
 
     @property
     def code(self) -> str:
@@ -184,3 +186,4 @@ class PrintMeta:
     anchor: AnchorLine
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    timezone: str = "UTC"  # the readers' zone (team or address): the footer's time is local

@@ -16,7 +16,6 @@ from fieldvisit.domain.safety_state import (
     Effect,
     PhaseChanged,
     SafetyState,
-    SessionClosed,
     StandDown,
     Transition,
 )
@@ -108,7 +107,7 @@ def check_note(note: str | None) -> str:
 def resolve(
     state: SafetyState, kind: AlarmKind, by: int, note: str | None, now: datetime
 ) -> Transition:
-    """The owner closes the alarm with a note; the session ends with its last alarm."""
+    """The owner closes the alarm with a note; the session stays open until the crew leaves."""
     text = check_note(note)
     chain = _active(state, kind)
     if chain.state != AlarmState.ACKNOWLEDGED:
@@ -152,7 +151,19 @@ def _close(
     closed = replace(chain, state=outcome, closed_by=by, closed_at=now, note=note, step_due_at=None)
     new = state.with_chain(closed)
     effects: list[Effect] = [AlarmClosed(chain.kind, outcome, by, note)]
-    if not new.closed and not any(a.active for a in new.alarms):
-        new = replace(new, phase=SafetySessionState.CLOSED, closed_at=now, closed_by=by)
-        effects.append(SessionClosed(now, by))
+    if not new.closed:
+        # The alarm ends, not the visit: the crew may still be inside, so its session stays
+        # open until it checks out (or the end-of-day sweep closes it).
+        phase = _open_phase(new, now)
+        if phase != new.phase:
+            new = replace(new, phase=phase)
+            effects.append(PhaseChanged(phase))
     return new, tuple(effects)
+
+
+def _open_phase(state: SafetyState, now: datetime) -> SafetySessionState:
+    if any(a.active and not a.silent for a in state.alarms):
+        return SafetySessionState.ALARM
+    if now >= state.expected_end:
+        return SafetySessionState.OVERDUE
+    return SafetySessionState.ACTIVE

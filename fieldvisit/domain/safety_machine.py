@@ -7,7 +7,7 @@ effects the caller must carry out (store an alarm, notify, audit).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fieldvisit.domain.enums import AlarmKind, RiskTier, SafetySessionState
 from fieldvisit.domain.errors import ConflictError
@@ -32,9 +32,13 @@ def open_session(
     *,
     minutes: int | None = None,
     until: datetime | None = None,
+    planned: timedelta | None = None,
 ) -> SafetyState:
-    """A session opened at check-in, due after the tier's length, given minutes or at ``until``."""
-    length = session_length(policy, tier, now, minutes=minutes, until=until)
+    """A session opened at check-in, due after the default length, given minutes or ``until``.
+
+    ``planned``: the visit's planned length, which shortens the tier's default (session_length).
+    """
+    length = session_length(policy, tier, now, minutes=minutes, until=until, planned=planned)
     return SafetyState(
         opened_at=now, expected_end=now + length, grace=policy.grace[tier], tier=tier, crew=crew
     )

@@ -104,6 +104,10 @@ def check_length(length: timedelta) -> timedelta:
     return length
 
 
+# Time to leave and check out after the planned visit: ringing, waiting at the door, stairs.
+DOOR_MARGIN = timedelta(minutes=15)
+
+
 def session_length(
     policy: SafetyPolicy,
     tier: RiskTier,
@@ -111,10 +115,19 @@ def session_length(
     *,
     minutes: int | None = None,
     until: datetime | None = None,
+    planned: timedelta | None = None,
 ) -> timedelta:
-    """The expected length: a fixed end time, a number of minutes, or the tier's default."""
+    """The expected length: a fixed end time, a number of minutes, or the default.
+
+    The default is the visit's planned length plus a margin, never longer than the risk tier's
+    check-in interval (high 30 min, medium 2 h, low 4 h): a 30-minute low-risk visit is due
+    after 45 minutes, not 4 hours, so a crew in trouble is missed sooner.
+    """
     if until is not None:
         return check_length(until - now)
     if minutes is not None:
         return check_length(timedelta(minutes=minutes))
-    return policy.durations[tier]
+    tier_length = policy.durations[tier]
+    if planned is None:
+        return tier_length
+    return check_length(min(tier_length, planned + DOOR_MARGIN))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -151,7 +152,8 @@ class RecordDocTemplate(BaseDocTemplate):  # type: ignore[misc]
             "records.pdf.footer",
             lang,
             who=meta.printed_by,
-            at=meta.printed_at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=f"{meta.printed_at.astimezone(ZoneInfo(meta.timezone)):%Y-%m-%d %H:%M} "
+            + meta.timezone,
             page=doc.page,
         )
         anchor = translate(

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from fieldvisit.domain.map_projection import MapStop
 from fieldvisit.domain.records import PrintMeta
-from fieldvisit.i18n import catalogue, translate
+from fieldvisit.i18n import catalogue, render, translate
 from fieldvisit.reports.fonts import FontChoice
 from fieldvisit.reports.layout import RecordDocTemplate, Styles, grid_table, make_styles
 from fieldvisit.reports.route_sheet_map import route_drawing
@@ -71,7 +71,7 @@ def render_route_sheet(
 
 def _map_stops(doc: RouteSheetDoc) -> list[MapStop]:
     return [
-        MapStop(s.lat, s.lon, s.case_number, bool(s.exceptions))
+        MapStop(s.lat, s.lon, s.case_number, bool(s.exceptions) and s.approval != "approved")
         for s in doc.stops
         if s.lat is not None and s.lon is not None
     ]
@@ -92,7 +92,8 @@ def _header(doc: RouteSheetDoc, st: Styles, lang: str) -> Table:
         )
     rows = [
         ("crew", f"{doc.team} / {doc.crew}: {'、'.join(doc.members)}"),
-        ("date", f"{doc.plan_date.isoformat()}  {_hm(doc.depart, zone)}–{_hm(doc.return_, zone)}"),
+        ("date", f"{doc.plan_date.isoformat()}  {_hm(doc.depart, zone)}–{_hm(doc.return_, zone)}"
+                 f"  ({_t('zone', lang, zone=doc.timezone)})"),
         ("status", translate(f"plan_ui.round_status.{doc.status}", lang)
          + f"  ·  {_t('round', lang, round=doc.round_id, version=doc.version)}"),
         ("approver", approver),
@@ -100,6 +101,8 @@ def _header(doc: RouteSheetDoc, st: Styles, lang: str) -> Table:
                       km=f"{doc.travel_meters / 1000:.1f}")),
         ("rules", f"{doc.rule_profile} {doc.ruleset_version}"),
     ]  # fmt: skip
+    if doc.rules_changed:
+        rows.append(("note", _t("rules_changed", lang)))
     cells = [[_t(f"field.{key}", lang), _p(value, st.cell)] for key, value in rows]
     return grid_table(st, cells, [28 * mm, WIDTH - 28 * mm], header=False)
 
@@ -113,7 +116,10 @@ def _risk_text(stop: SheetStop, lang: str) -> str:
         lines.append(_t("two_person", lang))
     lines += [translate(p, lang) if p in known else p for p in stop.precautions]
     if stop.exceptions:
-        lines.append(_t("approved_exceptions", lang, rules=", ".join(stop.exceptions)))
+        # Only an approval on record makes an exception "approved"; before that it waits.
+        state = {"approved": "approved", "rejected": "rejected"}.get(stop.approval, "pending")
+        reasons = "; ".join(render(message, lang) for message in stop.exceptions)
+        lines.append(_t(f"exceptions.{state}", lang, reasons=reasons))
     return "\n".join(lines)
 
 

@@ -1,9 +1,11 @@
-"""What a printed route sheet shows: a crew's approved day, personal data already masked."""
+"""What a printed route sheet shows: a crew's day as approved, personal data masked by role."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from fieldvisit.domain.messages import Message
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,7 @@ class SheetStop:
     end: datetime | None
     windows: tuple[tuple[datetime, datetime], ...]  # allowed whole-visit intervals, local time
     case_number: str
-    debtor: str  # masked unless the reader may see full personal data
+    debtor: str  # masked unless the reader is the round's crew (or a manager) for its day
     address: str  # likewise
     lat: float | None
     lon: float | None
@@ -22,7 +24,8 @@ class SheetStop:
     daylight_only: bool
     two_person: bool
     precautions: tuple[str, ...]  # message ids or the note author's own words
-    exceptions: tuple[str, ...]  # rule ids the manager approved for this stop
+    exceptions: tuple[Message, ...]  # the exceptions that need a manager's approval
+    approval: str = "none"  # none | pending | approved | rejected: what became of them
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,5 @@ class RouteSheetDoc:
     travel_seconds: int
     travel_meters: int
     stops: tuple[SheetStop, ...]
+    rules_changed: bool = False  # today's rules allow other windows than the approved ones
+    full_data: bool = False  # addresses and names printed in full (the crew's own sheet)

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from fieldvisit.domain.records import VisitRecordDoc
-from fieldvisit.i18n import translate
+from fieldvisit.i18n import catalogue, decision_reason, translate
 from fieldvisit.reports.layout import LayoutTable, Styles, grid_table, is_dry
 
 QR_SIZE = 30 * mm
@@ -112,15 +112,28 @@ def _facts(doc: VisitRecordDoc, st: Styles, lang: str) -> Table:
         ("actual", f"{_when(doc.arrived_at, zone)} – {_when(doc.departed_at, zone)}"),
         ("profile", f"{doc.rule_profile} {doc.ruleset_version}"),
     ]
+    if doc.check_in_flag:
+        rows.append(("check_in", check_in_text(doc, lang)))
     cells = [[_t(f"field.{k}", lang), _c(v, st.cell)] for k, v in rows]
     return grid_table(st, cells, [LABEL_W, 182 * mm - LABEL_W - QR_SIZE - 4 * mm], header=False)
+
+
+def check_in_text(doc: VisitRecordDoc, lang: str) -> str:
+    """The check-in's flag in words, with the crew's reason when it gave one."""
+    flag = translate(f"records.check_in_flag.{doc.check_in_flag}", lang)
+    if not doc.check_in_reason:
+        return flag
+    return translate("records.check_in_flag.reason", lang, flag=flag, reason=doc.check_in_reason)
 
 
 def _outcome(doc: VisitRecordDoc, st: Styles, lang: str) -> Table:
     promise = "—" if doc.ptp_amount is None else f"{_money(doc.ptp_amount)} @ {doc.ptp_date}"
     payment = "—"
     if doc.payment_amount is not None:
-        payment = f"{_money(doc.payment_amount)} {doc.payment_method or ''} {doc.receipt_no or ''}"
+        method = doc.payment_method or ""
+        if f"safety.method.{method}" in catalogue(lang):  # a method code, not the payer's words
+            method = translate(f"safety.method.{method}", lang)
+        payment = f"{_money(doc.payment_amount)} {method} {doc.receipt_no or ''}"
     rows = [
         ("person_met", translate(f"records.person_met.{doc.person_met}", lang)),
         ("outcome", translate(f"records.outcome.{doc.outcome_code}", lang)),
@@ -149,7 +162,7 @@ def _list_table(
 
 # Each list section: its title, its columns (message key, share of the width).
 SECTION_COLUMNS: dict[str, tuple[tuple[str, float], ...]] = {
-    "checks": (("rule", 0.22), ("severity", 0.13), ("message", 0.65)),
+    "checks": (("severity", 0.16), ("message", 0.84)),
     "approvals": (("decision", 0.14), ("by", 0.16), ("at", 0.2), ("reason", 0.5)),
     "safety": (("at", 0.25), ("event", 0.45), ("by", 0.3)),
 }
@@ -159,7 +172,8 @@ def _section_rows(doc: VisitRecordDoc, lang: str) -> dict[str, list[list[str]]]:
     zone = ZoneInfo(doc.timezone)
     return {
         "checks": [
-            [c.rule_id, translate(f"records.severity.{c.severity}", lang), c.message]
+            # The sentence names the rule; its code is for machines (the audit entry keeps it).
+            [translate(f"records.severity.{c.severity}", lang), c.message]
             for c in doc.checks
         ],
         "approvals": [
@@ -167,7 +181,7 @@ def _section_rows(doc: VisitRecordDoc, lang: str) -> dict[str, list[list[str]]]:
                 translate(f"records.decision.{a.decision}", lang),
                 a.decided_by,
                 _when(a.decided_at, zone),
-                a.reason,
+                decision_reason(a.reason, lang),
             ]
             for a in doc.approvals
         ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -19,6 +19,7 @@ from fieldvisit.services.field.queue import outcome_from_json
 from fieldvisit.services.field.visits import CheckIn, Position
 
 router = APIRouter(prefix="/api/v1", tags=["field"])
+QUEUED_AFTER = timedelta(minutes=2)  # older than this, a check-in waited in the queue
 
 
 class Where(Strict):
@@ -38,6 +39,7 @@ class CheckInBody(Strict):
     minutes: int | None = Field(None, ge=1, le=480, description="default: the risk tier's")
     client_event_id: str | None = Field(None, max_length=64)
     at: datetime | None = Field(None, description="when it happened, if it waited offline")
+    reason: str | None = Field(None, max_length=300, description="why, on a round of another day")
 
 
 class CheckOutBody(Strict):
@@ -63,6 +65,11 @@ def _when(at: datetime | None, ctx: Ctx) -> datetime:
     if at is None or at.tzinfo is None or at > now:
         return now
     return at
+
+
+def _waited(at: datetime | None, ctx: Ctx) -> bool:
+    """Sent late from the phone's offline queue: such a check-in is flagged, never refused."""
+    return at is not None and at.tzinfo is not None and ctx.services.clock() - at > QUEUED_AFTER
 
 
 def _crew(actor: Actor) -> int | None:
@@ -92,6 +99,8 @@ def check_in(visit_id: int, body: CheckInBody, actor: Caller, ctx: Ctx) -> dict[
         at=_when(body.at, ctx),
         client_event_id=body.client_event_id,
         location=body.location_status,
+        reason=body.reason,
+        queued=_waited(body.at, ctx),
     )
     info = ctx.services.field.client.visits.check_in(actor, request)
     data = {"session_id": info.session_id, "visit_id": visit_id}

@@ -30,6 +30,7 @@ from fieldvisit.ui.icons import icon
 from fieldvisit.ui.language import QtTranslations, choose_language
 from fieldvisit.ui.screens import (
     SCREENS,
+    HoldsUnsavedWork,
     Refreshable,
     Retranslatable,
     ScreenSpec,
@@ -260,6 +261,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._t("ui.status.no_screens"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        unsaved = [
+            text
+            for screen in self.screens.values()
+            if isinstance(screen, HoldsUnsavedWork) and (text := screen.unsaved_work())
+        ]
+        if unsaved and not self.confirm_quit(unsaved):
+            event.ignore()
+            return
         for screen in self.screens.values():
             if isinstance(screen, StateKeeping):
                 screen.save_state()
@@ -267,6 +276,17 @@ class MainWindow(QMainWindow):
         self._settings.set_layout("state", self.saveState())
         self._settings.sync()
         super().closeEvent(event)
+
+    def confirm_quit(self, unsaved: list[str]) -> bool:
+        """Whether to quit and lose the planning work listed (the screens say what it is)."""
+        answer = QMessageBox.question(
+            self,
+            self._t("ui.quit.title"),
+            "\n".join([self._t("ui.quit.text"), *unsaved]),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark

@@ -44,6 +44,13 @@ class StateKeeping(Protocol):
     def save_state(self) -> None: ...
 
 
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A screen that may hold work not yet saved: quitting asks before it is thrown away."""
+
+    def unsaved_work(self) -> str | None: ...
+
+
 ScreenFactory = Callable[[ScreenContext], QWidget]
 
 

@@ -15,6 +15,7 @@ from fieldvisit.domain.safety_state import (
     AlarmRaised,
     ReminderDue,
     SafetyState,
+    SessionClosed,
     StandDown,
 )
 
@@ -134,7 +135,21 @@ def test_resolution_needs_a_note_and_the_owner() -> None:
         resolve(state, AlarmKind.OVERDUE, 6, "called them", _at(34))
     state, _ = resolve(state, AlarmKind.OVERDUE, MANAGER, "called, all fine", _at(34))
     assert state.chain(AlarmKind.OVERDUE).state == AlarmState.RESOLVED  # type: ignore[union-attr]
+
+
+def test_resolving_an_alarm_leaves_the_crew_s_session_open_until_it_checks_out() -> None:
+    """Issue 20 item 8: resolving the alarm closed the session of a crew still inside."""
+    state, _ = _run(open_session(POLICY, RiskTier.HIGH, CREW, T0), 32)
+    state, _ = acknowledge(state, AlarmKind.OVERDUE, MANAGER, _at(33))
+    state, effects = resolve(state, AlarmKind.OVERDUE, MANAGER, "called, still inside", _at(34))
+    assert not state.closed
+    assert state.phase == SafetySessionState.OVERDUE
+    assert not any(isinstance(e, SessionClosed) for e in effects)
+    state, effects = _run(state, 40, 90)
+    assert not any(isinstance(e, AlarmRaised) for e in effects)  # the same visit alarms once
+    state, effects = check_out(state, POLICY, _at(95), 11)
     assert state.closed
+    assert any(isinstance(e, SessionClosed) for e in effects)
 
 
 def test_extend_adds_fifteen_minutes_and_stands_down_an_overdue_alarm() -> None:
@@ -190,3 +205,17 @@ def test_sweep_raises_an_alarm_for_a_session_left_open() -> None:
 def test_sweep_leaves_closed_sessions_alone() -> None:
     state, _ = check_out(open_session(POLICY, RiskTier.LOW, CREW, T0), POLICY, _at(5), 11)
     assert sweep(state, POLICY, _at(60)) == (state, ())
+
+
+@pytest.mark.parametrize(
+    ("tier", "planned", "due"),
+    [(RiskTier.LOW, 30, 45), (RiskTier.MEDIUM, 30, 45), (RiskTier.HIGH, 30, 30),
+     (RiskTier.LOW, 300, 240), (RiskTier.LOW, None, 240)],
+)  # fmt: skip
+def test_the_default_timer_follows_the_planned_length_within_the_tier(
+    tier: RiskTier, planned: int | None, due: int
+) -> None:
+    """Issue 20: a 30-minute low-risk visit defaulted to a 4-hour check-out timer."""
+    length = None if planned is None else timedelta(minutes=planned)
+    state = open_session(POLICY, tier, CREW, T0, planned=length)
+    assert state.expected_end == T0 + timedelta(minutes=due)

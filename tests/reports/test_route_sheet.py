@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,11 +10,13 @@ from pypdf import PdfReader
 
 from fieldvisit.domain.map_projection import fit
 from fieldvisit.domain.map_scale import nice_distance
+from fieldvisit.domain.messages import Message
 from fieldvisit.reports.route_sheet import render_route_sheet
 from fieldvisit.reports.route_sheet_model import RouteSheetDoc, SheetStop
 from tests.reports.factories import sample_meta
 
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+GAP = Message("compliance.min_gap_days.too_soon", {"age": 3, "last": "2026-11-29", "days": 7})
 
 
 def _stop(seq: int, *, risky: bool = False) -> SheetStop:
@@ -33,7 +36,8 @@ def _stop(seq: int, *, risky: bool = False) -> SheetStop:
         daylight_only=risky,
         two_person=risky,
         precautions=("safety.check.dog", "从侧门进入") if risky else (),
-        exceptions=("CN.vulnerable",) if risky else (),
+        exceptions=(GAP,) if risky else (),
+        approval="approved" if risky else "none",
     )
 
 
@@ -80,7 +84,9 @@ def test_the_sheet_shows_crew_date_approver_and_every_stop_in_chinese() -> None:
     assert "须两人同行" in text
     assert "从侧门进入" in text
     assert "犬只" in text  # a checklist message id is translated
-    assert "已审批例外：CN.vulnerable" in text.replace("\n", "")  # wrapped in its cell
+    assert "主管已审批的例外：上次上门在3天前" in text.replace("\n", "")  # wrapped in its cell
+    assert "CN." not in text  # a rule is named by its sentence, never its code
+    assert "时间均为 Asia/Shanghai" in first
     assert "签到" in text
     assert "签退" in text
     assert "外访员签名" in text
@@ -113,3 +119,19 @@ def test_the_projection_fits_every_point_and_keeps_north_up() -> None:
     assert xy[1][1] < xy[0][1]  # further north is higher up
     assert nice_distance(1234) == 1000
     assert nice_distance(0) == 0
+
+
+def test_an_exception_is_called_approved_only_once_it_was_approved() -> None:
+    """Issue 20 item 5: a round not yet approved said "Approved exceptions: CN.min_gap_days"."""
+    sheet = sample_sheet(3)
+    waiting = tuple(
+        dataclasses.replace(stop, approval="pending") if stop.exceptions else stop
+        for stop in sheet.stops
+    )
+    draft = dataclasses.replace(
+        sheet, status="submitted", approver=None, approved_at=None, stops=waiting
+    )
+    text = " ".join("\n".join(_pages(render_route_sheet(draft, sample_meta("en")))).split())
+    assert "Not approved yet" in text
+    assert "approved by the manager" not in text
+    assert "Needs the manager's approval (not approved yet): The last visit was" in text

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.check_in_rules import CheckInFlag, StopTime, check_in_flag, judge_check_in
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RoundStatus
-from fieldvisit.domain.errors import ConflictError, PermissionDeniedError
+from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
 from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
 from fieldvisit.services.field.store import SafetyDeps
 from fieldvisit.services.field.today import FieldToday
+from fieldvisit.services.field.visits import CheckIn, FieldVisits
 from fieldvisit.services.planning.day import DayRequest, PlanningService
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.rounds import RoundService
@@ -64,7 +67,7 @@ def test_an_approved_round_is_worked_stop_by_stop(demo_db: Database) -> None:
     assert worked is not None
     assert worked.round_id == round_id
     assert all(stop.visit_id is None for stop in worked.stops)
-    assert all("*" in stop.address for stop in worked.stops)
+    assert not any("*" in stop.address for stop in worked.stops)  # the crew's own round, its day
     first = worked.stops[0]
     visit_id = today.start(collector, first.stop_id)
     assert today.start(collector, first.stop_id) == visit_id
@@ -98,3 +101,56 @@ def test_only_the_crew_starts_its_visits(demo_db: Database) -> None:
     assert worked is not None
     with pytest.raises(PermissionDeniedError):
         today.start(stranger, worked.stops[0].stop_id)
+
+
+def _visits(db: Database, clock: FixedClock) -> FieldVisits:
+    return FieldVisits(SafetyDeps(db.session_factory, AuditLog(DEMO_AUDIT_KEY, clock), clock))
+
+
+def test_a_check_in_outside_the_approved_hours_is_refused_and_a_late_one_flagged(
+    demo_db: Database,
+) -> None:
+    """Issue 20 item 4: a check-in at 00:51 on the next day was accepted without a word."""
+    _, collector, _ = _round(demo_db, "approved")
+    today = _today(demo_db)
+    worked = today.round_for(collector, DAY)
+    assert worked is not None
+    first, second = worked.stops[0], worked.stops[1]
+    night = FixedClock(datetime(2026, 12, 2, 16, 51, tzinfo=UTC))  # 00:51 on 3 Dec in Shanghai
+    visit_id = today.start(collector, first.stop_id)
+    with pytest.raises(ValidationError) as refused:
+        _visits(demo_db, night).check_in(collector, CheckIn(visit_id))
+    assert refused.value.message.id == "safety.error.check_in_outside_window"
+    with demo_db.session_factory() as s:
+        assert (
+            s.scalars(select(m.SafetySession).where(m.SafetySession.visit_id == visit_id)).all()
+            == []
+        )
+    # Sent from the offline queue, it already happened at the door: kept, and flagged.
+    queued = CheckIn(visit_id, at=night.now, queued=True)
+    _visits(demo_db, night).check_in(collector, queued)
+    # Inside its window on its day: no flag.
+    other_id = today.start(collector, second.stop_id)
+    assert second.planned_start is not None
+    info = _visits(demo_db, FixedClock(second.planned_start)).check_in(collector, CheckIn(other_id))
+    assert second.planned_end is not None
+    planned = second.planned_end - second.planned_start
+    # Due after the planned visit and a margin, not after the tier's full interval.
+    assert info.expected_end - info.opened_at == min(planned + timedelta(minutes=15), {
+        "low": timedelta(hours=4), "medium": timedelta(hours=2), "high": timedelta(minutes=30)
+    }[info.risk_tier.value])  # fmt: skip
+    with demo_db.session_factory() as s:
+        late, fine = s.get_one(m.Visit, visit_id), s.get_one(m.Visit, other_id)
+        assert (late.check_in_flag, fine.check_in_flag) == ("outside_window", None)
+
+
+def test_a_round_of_another_day_needs_a_stated_reason() -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    stop = StopTime(DAY, zone, (), timedelta(minutes=30))
+    next_day = datetime(2026, 12, 3, 10, 0, tzinfo=zone)
+    flag = check_in_flag(stop, next_day)
+    assert flag is CheckInFlag.OTHER_DAY
+    with pytest.raises(ValidationError, match="reason_required"):
+        judge_check_in(flag, "  ", queued=False)
+    assert judge_check_in(flag, " 昨天未能完成 ", queued=False) == (flag, "昨天未能完成")
+    assert check_in_flag(stop, datetime(2026, 12, 2, 23, 59, tzinfo=zone)) is None

@@ -171,3 +171,17 @@ def test_a_stale_edit_is_refused(demo: Database) -> None:
     rounds.save_draft(collector, plan, first.version)
     with pytest.raises(ConflictError, match="stale"):
         rounds.save_draft(collector, plan, first.version)
+
+
+def test_a_case_that_cannot_be_planned_is_named_by_its_case_number(demo: Database) -> None:
+    crew_id, collector, _, _ = _people(demo)
+    planning, _ = _services(demo)
+    with demo.session_factory() as s:
+        case = s.scalars(
+            select(m.Case).where(m.Case.crew_id != crew_id, m.Case.crew_id.is_not(None))
+        ).first()
+        assert case is not None
+        case_id, number = case.id, case.case_number
+    with pytest.raises(ValidationError) as refused:
+        planning.evaluate(collector, DayRequest(crew_id, DAY), [case_id])
+    assert refused.value.message.params["cases"] == number

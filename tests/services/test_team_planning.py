@@ -189,7 +189,7 @@ def test_hand_out_saves_every_round_under_one_team_plan_and_the_builder_approves
     db = demo_both
     team = _team(db)
     plan = _plan(team, SHORT)
-    saved = team.team.hand_out(team.manager, plan)
+    saved = list(team.team.hand_out(team.manager, plan).saved.values())
     assert len(saved) == 2
     assert all(s.status is RoundStatus.DRAFT for s in saved)
     with db.session_factory() as s:
@@ -235,3 +235,70 @@ def test_a_failure_inside_the_hand_out_saves_nothing(
     with db.session_factory() as s:
         saved = s.scalars(select(m.Round).where(m.Round.plan_date == DAY)).all()
         assert [(r.crew_id, r.team_plan_id) for r in saved] == [(team.crews[1], None)]
+
+
+def _approved_round(team: Team) -> int:
+    """The first crew's own round for the day, submitted by a member and approved."""
+    plan = _plan(team, SHORT)
+    saved = team.rounds.save_draft(team.manager, plan.crew(team.crews[0]).plan, None)
+    team.rounds.submit(team.member, saved.round_id)
+    return team.rounds.approve(team.manager, saved.round_id, "checked").round_id
+
+
+def test_a_hand_out_keeps_an_approved_round_unless_the_manager_withdraws_it(
+    demo_both: Database,
+) -> None:
+    db = demo_both
+    team = _team(db)
+    approved = _approved_round(team)
+    with db.session_factory() as s:
+        before = s.get(m.Round, approved)
+        assert before is not None
+        kept_cases = {stop.case_id for stop in before.stops}
+        version = before.version
+    plan = _plan(team, SHORT)
+    # The approved round's visits count for the other crew: none of its cases goes there.
+    assert kept_cases.isdisjoint(plan.crew(team.crews[1]).order)
+    held = team.team.held_rounds(team.manager, plan)
+    assert [(h.crew_id, h.status) for h in held] == [(team.crews[0], RoundStatus.APPROVED)]
+    assert len(held[0].case_numbers) == len(kept_cases)
+    done = team.team.hand_out(team.manager, plan)
+    assert list(done.saved) == [team.crews[1]]
+    assert [h.crew_id for h in done.kept] == [team.crews[0]]
+    with db.session_factory() as s:
+        after = s.get(m.Round, approved)
+        assert after is not None
+        assert (after.status, after.version) == (RoundStatus.APPROVED, version)
+        decisions = s.scalars(select(m.Approval.decision).where(m.Approval.round_id == approved))
+        assert list(decisions) == ["approved"]
+
+
+def test_a_hand_out_withdraws_an_approval_only_when_asked_to(demo_both: Database) -> None:
+    db = demo_both
+    team = _team(db)
+    approved = _approved_round(team)
+    plan = _plan(team, SHORT)
+    done = team.team.hand_out(team.manager, plan, withdraw={team.crews[0]})
+    assert sorted(done.saved) == sorted(team.crews)
+    assert done.saved[team.crews[0]].approval_withdrawn
+    with db.session_factory() as s:
+        after = s.get(m.Round, approved)
+        assert after is not None
+        assert after.status == RoundStatus.DRAFT
+
+
+def test_a_hand_out_never_replaces_a_round_under_way(demo_both: Database) -> None:
+    db = demo_both
+    team = _team(db)
+    approved = _approved_round(team)
+    with db.session_factory.begin() as s:
+        row = s.get(m.Round, approved)
+        assert row is not None
+        row.status = RoundStatus.IN_PROGRESS
+    plan = _plan(team, SHORT)
+    done = team.team.hand_out(team.manager, plan, withdraw={team.crews[0]})
+    assert list(done.saved) == [team.crews[1]]
+    with db.session_factory() as s:
+        after = s.get(m.Round, approved)
+        assert after is not None
+        assert after.status == RoundStatus.IN_PROGRESS

@@ -12,13 +12,16 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import RoundStatus
+from fieldvisit.i18n import rule_name
+from fieldvisit.routing.budget import Budget
+from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.services.planning.eligibility_model import Eligibility
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.plan.approvals_view import ApprovalsView
 from fieldvisit.ui.plan.screen import PlanScreen
 from fieldvisit.ui.tasks import TaskRunner
-from tests.ui.test_plan_screen import open_screen, optimise, people, plan_services, settle
+from tests.ui.test_plan_screen import DAY, open_screen, optimise, people, plan_services, settle
 
 
 def approvals(qtbot: QtBot, db: Database, tasks: TaskRunner, actor: Actor) -> ApprovalsView:
@@ -88,7 +91,8 @@ def test_plan_edit_submit_approve_and_print(
     if view.exceptions_model.rowCount():
         qtmodeltester.check(view.exceptions_model)
         first = view.exceptions_model.rows[0]
-        assert view.exceptions_model.index(0, 3).data() == first.exception.rule
+        assert view.exceptions_model.index(0, 3).data() == rule_name(first.exception.rule, "zh")
+        assert "." not in view.exceptions_model.index(0, 3).data()  # a name, not a rule code
         assert view.exceptions_model.index(0, 6).data() == first.exception.source.zh
     with qtbot.waitSignal(view.decided, timeout=10_000) as decided:
         decide(qtbot, view, tasks, round_id, "例外已核实")
@@ -139,3 +143,28 @@ def test_an_edit_after_approval_withdraws_it_and_says_so(
         screen.commands["save"].trigger()
     assert saved.args[0].approval_withdrawn
     assert "原审批已撤回" in screen.message.text()
+
+
+def test_the_decision_history_reads_as_sentences_in_chinese(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner
+) -> None:
+    """Issue 20 item 6: the history read "approved — ok approve", "withdrawn — round.edited"."""
+    who = people(demo_db)
+    services = plan_services(demo_db)
+    plan = services.planning.optimise(
+        who.collector, DayRequest(who.crew_id, DAY), Budget(iterations=200, seed=0)
+    )
+    saved = services.rounds.save_draft(who.collector, plan, None)
+    services.rounds.submit(who.collector, saved.round_id)
+    approved = services.rounds.approve(who.manager, saved.round_id, "例外已核实")
+    services.rounds.save_draft(who.collector, plan, approved.version)  # withdraws the approval
+    services.rounds.submit(who.collector, saved.round_id)
+    view = approvals(qtbot, demo_db, tasks, who.manager)
+    view.select_round(saved.round_id)
+    qtbot.waitUntil(lambda: view.detail is not None and bool(view.history.text()))
+    text = view.history.text()
+    assert "审批记录（时间为 Asia/Shanghai）" in text
+    assert "批准——例外已核实" in text
+    assert "路线在审批后被修改" in text
+    assert "round.edited" not in text
+    assert "approved" not in text

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from fieldvisit.domain.enums import AlarmKind, RiskTier
+from fieldvisit.domain.clock import FixedClock
+from fieldvisit.domain.enums import AlarmKind, RiskTier, SafetySessionState
 from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
+from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
 from fieldvisit.services.field.pins import set_duress_pin
 from fieldvisit.services.field.queue import LocalQueue
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.status import SafetyStatus
+from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.today import FieldToday
+from fieldvisit.services.field.watch import SafetyWatcher
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.field.board import SafetyBoardWidget
 from fieldvisit.ui.field.checkin_panel import CheckInPanel
 from fieldvisit.ui.field.checkin_sos import COUNTDOWN_S
 from fieldvisit.ui.field.checkout_dialog import CheckoutDialog
+from tests.services.test_field_today import DAY
+from tests.services.test_field_today import _round as today_round
 from tests.services.test_safety_world import T0, World, build_world
 
+ZONE = "Asia/Shanghai"  # the test team's zone (the default team zone of the schema)
 CLOSED_PORT_URL = "postgresql+psycopg://fieldvisit@127.0.0.1:9/fieldvisit?connect_timeout=2"
 
 
@@ -40,8 +48,9 @@ def _panel(
 ) -> CheckInPanel:
     client = client or FieldClient(world.deps, LocalQueue(tmp_path / "outbox.jsonl"))
     panel = CheckInPanel(
-        client, SafetyStatus(world.deps), world.collector, world.start_visit(), "zh", world.clock
-    )
+        client, SafetyStatus(world.deps), world.collector, world.start_visit(), "zh", world.clock,
+        zone=ZONE,
+    )  # fmt: skip
     qtbot.addWidget(panel)
     return panel
 
@@ -162,6 +171,7 @@ def test_the_pre_visit_checklist_is_shown(qtbot: QtBot, world: World, tmp_path: 
         world.start_visit(),
         "zh",
         world.clock,
+        zone=ZONE,
         assessment=RiskRegister(world.deps).assessment(world.address_id),
     )
     qtbot.addWidget(panel)
@@ -185,3 +195,54 @@ def test_an_sos_that_cannot_reach_the_office_says_call_now(
     panel._on_sos_confirmed()
     offline_db.dispose()
     assert "报警未送达" in panel.status_label.text()
+
+
+def test_the_alarm_shows_in_red_and_resolving_it_leaves_the_crew_checked_in(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """Issue 20 item 8: resolving the alarm closed the session of a crew still inside."""
+    world.mark_risk(RiskTier.HIGH)
+    panel = _panel(qtbot, world, tmp_path)
+    panel.show()
+    panel.check_in_button.click()
+    session = panel.session_id
+    assert session is not None
+    world.clock.now = T0 + timedelta(minutes=32)
+    SafetyWatcher(world.deps, "w1").run_once()
+    panel.refresh_status()
+    qtbot.waitUntil(panel.alarm_banner.isVisible, timeout=5000)
+    assert "超时" in panel.alarm_banner.text() or "报警" in panel.alarm_banner.text()
+    assert "#b00020" in panel.alarm_banner.styleSheet()
+    response = SafetyResponse(world.deps)
+    response.acknowledge(world.manager, session, AlarmKind.OVERDUE)
+    response.resolve(world.manager, session, AlarmKind.OVERDUE, "电话联系上，仍在屋内")
+    panel.refresh_status()
+    qtbot.waitUntil(lambda: not panel.alarm_banner.isVisible(), timeout=5000)
+    seen = SafetyStatus(world.deps).session(world.collector, session)
+    assert seen.state != SafetySessionState.CLOSED
+    panel.extend_button.click()  # the session is still the crew's: it can be extended
+    assert panel.countdown.text() == "0:15:00"
+    with qtbot.waitSignal(panel.checked_out, timeout=5000):
+        panel.submit_check_out(_filled_dialog(panel, ""))
+    assert SafetyStatus(world.deps).session(world.collector, session).state == (
+        SafetySessionState.CLOSED
+    )
+
+
+def test_the_panel_refuses_a_check_in_outside_the_approved_hours(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    """Issue 20 item 4, on the crew's screen: 00:51 the next day is refused, and says why."""
+    _, collector, _ = today_round(demo_db, "approved")
+    night = FixedClock(datetime(2026, 12, 2, 16, 51, tzinfo=UTC))  # 00:51 on 3 Dec, Shanghai
+    deps = SafetyDeps(demo_db.session_factory, AuditLog(DEMO_AUDIT_KEY, night), night)
+    worked = FieldToday(deps).round_for(collector, DAY)
+    assert worked is not None
+    visit_id = FieldToday(deps).start(collector, worked.stops[0].stop_id)
+    client = FieldClient(deps, LocalQueue(tmp_path / "outbox.jsonl"))
+    panel = CheckInPanel(client, SafetyStatus(deps), collector, visit_id, "en", night, zone=ZONE)
+    qtbot.addWidget(panel)
+    panel.check_in_button.click()
+    assert panel.session_id is None
+    assert "outside the hours it was approved for" in panel.status_label.text()
+    assert panel.check_in_button.isEnabled()

@@ -196,3 +196,22 @@ def test_switching_language_changes_every_visible_string(
     window.set_language("zh")
     drain()
     assert _visible_texts(window) == chinese
+
+
+def test_quitting_with_planning_not_handed_out_asks_first(window_for: WindowFor) -> None:
+    """Issue 20: quitting with an un-handed-out team plan did not ask."""
+
+    class Pending(QWidget):
+        def unsaved_work(self) -> str | None:
+            return "2026-12-02 的团队规划：尚未下发。"
+
+    window = window_for(Role.MANAGER)
+    window.screens["pending"] = Pending(window)
+    asked: list[list[str]] = []
+    window.confirm_quit = lambda texts: asked.append(texts) or False  # type: ignore[method-assign]
+    window.close()
+    assert asked == [["2026-12-02 的团队规划：尚未下发。"]]
+    assert window.isVisible()  # the answer was Cancel: the window stays
+    window.confirm_quit = lambda texts: True  # type: ignore[method-assign]
+    window.close()
+    assert not window.isVisible()

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -28,6 +29,8 @@ from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.eligibility_model import Eligibility
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.route_sheet import RouteSheetService
+from fieldvisit.services.planning.team import TeamPlanningService
+from fieldvisit.services.planning.team_model import TeamRequest
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.plan.screen import PlanScreen
@@ -238,3 +241,47 @@ def test_keyboard_drives_the_edits_and_the_language_switches_in_place(
     screen.retranslate("en")
     assert screen.commands["optimise"].text() == "Optimise"
     assert screen.route_model.headerData(2, Qt.Orientation.Horizontal) == "ETA"
+
+
+def test_a_round_handed_out_by_the_team_plan_opens_with_a_case_of_another_crew(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner
+) -> None:
+    """Issue 20 item 2: such a round opened empty, with a red line of database ids."""
+    who = people(demo_db)
+    factory = demo_db.session_factory
+    services = plan_services(demo_db)
+    team = TeamPlanningService(factory, services.eligibility, solve, services.rounds)
+    plan = team.optimise(who.manager, TeamRequest(DAY, team_id=1, template=TEMPLATE), BUDGET)
+    with factory() as s:
+        other = s.scalars(
+            select(m.Case).where(m.Case.crew_id != who.crew_id, m.Case.crew_id.is_not(None))
+        ).all()
+        foreign = {c.id: c.case_number for c in other}
+    # A case assigned to another crew moves onto this crew's round, in place of its last stop.
+    mine = plan.crew(who.crew_id)
+    moved = next(i for c in plan.crews if c.crew_id != who.crew_id for i in c.order if i in foreign)
+    plan = team.move(who.manager, plan, mine.order[-1], plan.crew_of(moved) or 0, 0)
+    plan = team.move(who.manager, plan, moved, who.crew_id, len(mine.order))
+    assert not plan.crew(who.crew_id).broken
+    team.hand_out(who.manager, plan)
+    screen = open_screen(qtbot, demo_db, tasks, lang="en")
+    qtbot.waitUntil(lambda: screen.route_model.rowCount() > 0, timeout=10_000)
+    settle(qtbot, tasks)
+    assert screen.route_model.case_ids() == list(plan.crew(who.crew_id).order)
+    assert foreign[moved] in [row.stop.case_number for row in screen.route_model.rows]
+    assert "cannot be planned" not in screen.message.text()
+
+
+def test_print_before_saving_says_so_without_asking_for_a_file(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 9: it asked for a file name, then said there was no saved round."""
+    screen = open_screen(qtbot, demo_db, tasks, lang="en")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "fieldvisit.ui.plan.screen.QFileDialog.getSaveFileName",
+        lambda *args, **_kw: asked.append(str(args[1])) or ("", ""),
+    )
+    screen.commands["print"].trigger()
+    assert asked == []
+    assert screen.message.text() == "Save the round first: the route sheet prints the saved round."

@@ -23,16 +23,17 @@ from fieldvisit.routing.runner import solve_in_subprocess
 from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.services.catalog import PlanServices
-from fieldvisit.services.planning.day import PlanningService
+from fieldvisit.services.planning.day import DayRequest, PlanningService
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.team import TeamPlanningService
+from fieldvisit.services.planning.team_model import HeldRound
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.plan.models import PROBLEM_COLOUR
 from fieldvisit.ui.screens import screens_for
 from fieldvisit.ui.tasks import TaskRunner
-from fieldvisit.ui.team_plan.screen import TeamPlanScreen
+from fieldvisit.ui.team_plan.screen import TeamPlanScreen, held_line
 
 DAY = date(2026, 12, 2)
 CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
@@ -87,7 +88,9 @@ def test_optimise_move_between_crews_undo_and_hand_out(
 ) -> None:
     screen = open_screen(qtbot, demo_db, tasks)
     assert sorted(screen.checked_crews()) == [1, 2]
+    assert screen.unsaved_work() is None
     optimise(qtbot, screen)
+    assert screen.unsaved_work() == "2026-12-02 的团队规划：尚未下发。"  # quitting asks
     first, second = screen.panels
     assert first.model.rowCount() == second.model.rowCount() == TEMPLATE.max_visits
     assert set(first.model.case_ids()).isdisjoint(second.model.case_ids())
@@ -126,6 +129,7 @@ def test_optimise_move_between_crews_undo_and_hand_out(
         assert len({r.team_plan_id for r in rounds}) == 1
         assert rounds[0].team_plan_id is not None
     assert "已下发 2 条草稿路线" in screen.message.text()
+    assert screen.unsaved_work() is None  # handed out: quitting loses nothing
 
 
 def test_the_context_menu_moves_a_left_out_case_onto_a_crew(
@@ -169,3 +173,40 @@ def test_cancel_ends_without_a_result(qtbot: QtBot, demo_db: Database, tasks: Ta
 def test_only_managers_see_the_team_plan(actor_of: Callable[[Role], Actor]) -> None:
     shown = {role: {s.key for s in screens_for(actor_of(role))} for role in Role}
     assert [role for role in Role if "team_plan" in shown[role]] == [Role.MANAGER]
+
+
+def test_hand_out_asks_before_touching_an_approved_round_and_keeps_it_by_default(
+    qtbot: QtBot, demo_db: Database, tasks: TaskRunner
+) -> None:
+    """Issue 20 item 1: the hand-out once put an approved round back to draft without a word."""
+    plan_services = services(demo_db)
+    boss = manager(demo_db)
+    with demo_db.session_factory() as s:
+        member = s.scalar(select(m.CrewMember.user_id).where(m.CrewMember.crew_id == 1))
+    assert member is not None
+    crew_member = UserDirectory(demo_db.session_factory).actor(member)
+    request = DayRequest(1, DAY, template=TEMPLATE)
+    own = plan_services.planning.optimise(boss, request, BUDGET)
+    saved = plan_services.rounds.save_draft(boss, own, None)
+    plan_services.rounds.submit(crew_member, saved.round_id)
+    plan_services.rounds.approve(boss, saved.round_id, "checked")
+    screen = open_screen(qtbot, demo_db, tasks, lang="en")
+    optimise(qtbot, screen)
+    asked: list[list[str]] = []
+
+    def keep(held: list[HeldRound]) -> frozenset[int]:
+        asked.append([held_line(h, "en") for h in held])
+        return frozenset()
+
+    screen.ask_withdraw = keep  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.rounds_handed_out, timeout=20_000) as handed:
+        screen.commands["hand_out"].trigger()
+    assert len(handed.args[0]) == 1
+    numbers = [stop.case_number for stop in own.stops]
+    assert screen.plan is not None
+    assert asked == [[f"{screen.plan.crew(1).name} — Approved: {', '.join(numbers)}"]]
+    assert "Kept as they were" in screen.message.text()
+    with demo_db.session_factory() as s:
+        row = s.get(m.Round, saved.round_id)
+        assert row is not None
+        assert row.status == "approved"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
+from fieldvisit.domain.outcomes import NextAction, OutcomeCode, PersonMet
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.storage import models as m
@@ -73,3 +74,49 @@ def test_without_an_approved_round_the_screen_says_so(
     drain()
     assert screen.model.rowCount() == 0
     assert "No approved round today" in screen.heading.text()
+
+
+def test_the_crew_sees_its_doors_in_full_and_check_out_marks_the_stop_done(
+    qtbot: QtBot,
+    services: Services,
+    demo_db: Database,
+    context_for: Callable[[Actor, str], ScreenContext],
+    drain: Callable[[], None],
+) -> None:
+    """Issue 20 items 3 and 7: "上海市杨浦区****" at the door; "in progress" after check-out."""
+    collector = _approved_round_for_today(services, demo_db)
+    screen = TodayScreen(context_for(collector, "en"))
+    qtbot.addWidget(screen)
+    drain()
+    first = screen.model.stops[0]
+    with demo_db.session_factory() as s:
+        case = s.get_one(m.Case, first.case_id)
+        street = s.get_one(m.Address, first.address_id).text
+        name, debtor_id = case.debtor.name, case.debtor_id
+        logged = s.scalars(
+            select(m.AccessLog.debtor_id).where(m.AccessLog.user_id == collector.user_id)
+        ).all()
+    assert screen.model.index(0, 3).data() == street
+    assert "*" not in screen.model.index(0, 3).data()
+    assert screen.model.index(0, 2).data() == f"{first.case_number}  {name}"
+    assert debtor_id in logged
+    screen.table.selectRow(0)
+    screen.start_button.click()
+    drain()
+    panel = screen.current_panel
+    assert isinstance(panel, CheckInPanel)
+    assert screen.model.index(0, 4).data() == "In progress"
+    panel.check_in_button.click()
+    drain()
+    dialog = panel.dialog_factory()
+    assert first.case_number in dialog.windowTitle()  # the dialog names the case it closes
+    assert dialog.heading.text() == f"{first.case_number}  {street}"
+    for combo, value in (
+        (dialog.person, PersonMet.DEBTOR),
+        (dialog.outcome, OutcomeCode.REFUSED),
+        (dialog.next_action, NextAction.PHONE_CALL),
+    ):
+        combo.setCurrentIndex(combo.findData(value.value))
+    panel.submit_check_out(dialog)
+    drain()
+    assert screen.model.index(0, 4).data() == "Done"

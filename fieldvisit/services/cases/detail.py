@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -106,9 +107,23 @@ class CaseDetails:
         self._clock = clock
 
     def detail(self, actor: Actor, case_id: int) -> CaseDetail:
-        """The case with ID number, phone, addresses and coordinates masked (not logged)."""
-        with self._session_factory() as session:
-            return masked(_load(session, actor, case_id))
+        """The case with ID number, phone, addresses and coordinates masked (not logged).
+
+        The crew whose approved round visits the case that day (or the evening before) sees the
+        addresses in full, to find the door; that view is access-logged. ID and phone stay masked.
+        """
+        with self._session_factory.begin() as session:
+            detail = _load(session, actor, case_id)
+            if not _on_own_round(session, actor, case_id, self._clock()):
+                return masked(detail)
+            session.add(
+                m.AccessLog(
+                    user_id=actor.user_id, debtor_id=detail.debtor_id, at=self._clock(),
+                    purpose="case detail: own approved round",
+                )
+            )  # fmt: skip
+            crew_view = masked(detail)
+            return replace(crew_view, addresses=detail.addresses, masked=True)
 
     def full_detail(self, actor: Actor, case_id: int, purpose: str) -> CaseDetail:
         """Unmasked personal data; the access is logged (PIPL Art. 28) in the same transaction."""
@@ -146,6 +161,23 @@ def masked(detail: CaseDetail) -> CaseDetail:
         phone=masking.mask_phone(detail.phone),
         addresses=addresses,
         masked=True,
+    )
+
+
+def _on_own_round(session: Session, actor: Actor, case_id: int, now: datetime) -> bool:
+    """Whether the case is a stop of the actor's crew's approved round the crew may see in full."""
+    if not actor.crew_ids:
+        return False
+    rows = session.execute(
+        select(m.Round.crew_id, m.Round.status, m.Round.plan_date, m.Team.timezone)
+        .join(m.RoundStop, m.RoundStop.round_id == m.Round.id)
+        .join(m.Crew, m.Crew.id == m.Round.crew_id)
+        .join(m.Team, m.Team.id == m.Crew.team_id)
+        .where(m.RoundStop.case_id == case_id, m.Round.crew_id.in_(list(actor.crew_ids)))
+    )
+    return any(
+        masking.crew_sees_stop(actor, crew, status, day, now.astimezone(ZoneInfo(zone)).date())
+        for crew, status, day, zone in rows
     )
 
 

@@ -159,6 +159,8 @@ def _check_in_from(data: dict[str, Any], at: datetime) -> CheckIn:
         until=datetime.fromisoformat(until) if until else None,
         at=at,
         client_event_id=data["client_event_id"],
+        reason=data.get("reason"),
+        queued=True,
     )
 
 

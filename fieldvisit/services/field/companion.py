@@ -1,28 +1,27 @@
 """The phone companion's view of a crew member's day: what they need at the door, and nothing more.
 
-A crew member sees the debtor's name and full address only for the stops of their own crew's
-approved round of today (in the crew's time zone); every such view is written to the access log.
+Built on ``FieldToday``: the crew sees names and addresses in full only as Today shows them (their
+own approved round, access-logged there); the phone adds navigation links, windows and sessions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldvisit.domain.access import Actor, Permission, allows, require
+from fieldvisit.domain.access import Actor, Permission, allows
 from fieldvisit.domain.enums import SafetySessionState, StopApproval, StopStatus
 from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError
 from fieldvisit.domain.navigation import NavigationLink, navigation_links
 from fieldvisit.services.field.status import CrewSession, SafetyStatus
 from fieldvisit.services.field.store import SafetyDeps
-from fieldvisit.services.field.today import WORKABLE, FieldToday, TodayStop
+from fieldvisit.services.field.today import FieldToday, TodayStop
 from fieldvisit.storage import models as m
-
-ACCESS_PURPOSE = "field visit: round {round_id}, stop {seq}"
 
 
 @dataclass(frozen=True)
@@ -59,18 +58,15 @@ class FieldCompanion:
         self._deps, self._today, self._status = deps, today, status
 
     def day(self, actor: Actor) -> DoorDay | None:
-        """The actor's crew's approved round of today in the crew's zone, with door details."""
-        require(actor, Permission.RECORD_VISIT)
-        zone = self._zone_of(actor)
-        day = self._deps.clock().astimezone(zone).date()
-        found = self._today.round_for(actor, day)
+        """The actor's crew's approved round of today (the crew's zone), with door details."""
+        found = self._today.round_for(actor)
         if found is None:
             return None
-        with self._deps.session_factory.begin() as s:
-            stops = tuple(
-                self._door_stop(s, actor, found.round_id, stop, zone) for stop in found.stops
-            )
-        return DoorDay(found.round_id, day, str(zone), stops, self._deps.clock())
+        zone = ZoneInfo(found.timezone)
+        with self._deps.session_factory() as s:
+            stops = tuple(self._door_stop(s, stop, zone) for stop in found.stops)
+            day = s.get_one(m.Round, found.round_id).plan_date
+        return DoorDay(found.round_id, day, found.timezone, stops, self._deps.clock())
 
     def session(self, actor: Actor, session_id: int) -> CrewSession:
         """A safety session's state and alarms, for its own crew (or whoever watches the board)."""
@@ -82,29 +78,9 @@ class FieldCompanion:
                 raise PermissionDeniedError("safety.error.not_crew")
         return self._status.session(actor, session_id)
 
-    def _zone_of(self, actor: Actor) -> ZoneInfo:
-        with self._deps.session_factory() as s:
-            zone = s.scalar(
-                select(m.Team.timezone)
-                .join(m.Crew, m.Crew.team_id == m.Team.id)
-                .where(m.Crew.id.in_(list(actor.crew_ids)))
-                .order_by(m.Crew.id)
-            )
-        if zone is None:
-            raise NotFoundError("round.error.no_crew", crew="-")
-        return ZoneInfo(zone)
-
-    def _door_stop(
-        self, s: Session, actor: Actor, round_id: int, stop: TodayStop, zone: ZoneInfo
-    ) -> DoorStop:
+    def _door_stop(self, s: Session, stop: TodayStop, zone: ZoneInfo) -> DoorStop:
         row = s.get_one(m.RoundStop, stop.stop_id)
-        if row.round.status not in WORKABLE or row.round.crew_id not in actor.crew_ids:
-            raise PermissionDeniedError("round.error.not_your_crew")
         address = s.get_one(m.Address, stop.address_id)
-        debtor = s.get_one(m.Debtor, address.debtor_id)
-        at = self._deps.clock()
-        purpose = ACCESS_PURPOSE.format(round_id=round_id, seq=stop.seq)
-        s.add(m.AccessLog(user_id=actor.user_id, debtor_id=debtor.id, at=at, purpose=purpose))
         links: tuple[NavigationLink, ...] = ()
         if address.lat is not None and address.lon is not None:
             links = navigation_links(address.lat, address.lon, f"#{stop.seq}")
@@ -114,11 +90,11 @@ class FieldCompanion:
             stop_id=stop.stop_id,
             seq=stop.seq,
             case_number=stop.case_number,
-            debtor_name=debtor.name,
-            address=address.text,
+            debtor_name=stop.debtor,
+            address=stop.address,
             eta=_local_time(stop.planned_start, zone),
             planned_minutes=row.service_minutes,
-            window=_window(row.checks, zone),
+            window=_window(row.windows or [], zone),
             status=_status(stop, running is not None, finished),
             workable=stop.workable and running is None and not finished,
             visit_id=stop.visit_id,
@@ -160,11 +136,10 @@ def _local_time(instant: datetime | None, zone: ZoneInfo) -> str:
     return "" if instant is None else instant.astimezone(zone).strftime("%H:%M")
 
 
-def _window(checks: dict[str, object], zone: ZoneInfo) -> str:
-    """The allowed hours stored with the stop when the round was checked."""
-    spans = checks.get("windows") or checks.get("intervals") or []
+def _window(spans: list[Any], zone: ZoneInfo) -> str:
+    """The allowed hours stored with the stop when the round was planned and approved."""
     parts = []
-    for span in spans if isinstance(spans, list) else []:
-        start, end = (datetime.fromisoformat(str(x)) for x in span)
-        parts.append(f"{_local_time(start, zone)}–{_local_time(end, zone)}")
+    for start, end in spans:
+        begin, finish = datetime.fromisoformat(str(start)), datetime.fromisoformat(str(end))
+        parts.append(f"{_local_time(begin, zone)}–{_local_time(finish, zone)}")
     return ", ".join(parts)

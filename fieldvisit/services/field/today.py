@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
-from fieldvisit.domain.masking import mask_address
+from fieldvisit.domain.masking import crew_sees_stop, mask_address, mask_name
 from fieldvisit.services.field.store import SafetyDeps
 from fieldvisit.storage import models as m
 
@@ -29,13 +30,14 @@ class TodayStop:
     case_id: int
     case_number: str
     address_id: int
-    address: str  # masked: enough to find the street, not the door, on a shared screen
+    address: str  # in full for the crew of an approved round on its day, else masked
     planned_start: datetime | None
     planned_end: datetime | None
     visit_id: int | None
     visit_status: str | None
     stop_status: str = StopStatus.PLANNED.value
     approval: str = StopApproval.NONE.value  # "pending": a re-plan's new exception awaits a manager
+    debtor: str = ""  # the debtor's name, in full for the crew of an approved round
 
     @property
     def workable(self) -> bool:
@@ -56,10 +58,17 @@ class FieldToday:
     def __init__(self, deps: SafetyDeps) -> None:
         self._deps = deps
 
-    def round_for(self, actor: Actor, day: date) -> TodayRound | None:
-        """The actor's crew's approved (or started) round for ``day``; None when there is none."""
+    def round_for(self, actor: Actor, day: date | None = None) -> TodayRound | None:
+        """The actor's crew's approved (or started) round for ``day``; None when there is none.
+
+        ``day`` None: today in the crew's own time zone (not the machine's, not UTC). The crew
+        sees its stops' full addresses and debtor names; each such view is access-logged.
+        """
         require(actor, Permission.RECORD_VISIT)
-        with self._deps.session_factory() as s:
+        now = self._deps.clock()
+        with self._deps.session_factory.begin() as s:
+            if day is None:
+                day = _local_today(s, actor, now)
             saved = s.scalar(
                 select(m.Round)
                 .where(
@@ -69,7 +78,21 @@ class FieldToday:
                 )
                 .order_by(m.Round.id)
             )
-            return None if saved is None else _today(s, saved)
+            if saved is None:
+                return None
+            zone = ZoneInfo(s.get_one(m.Crew, saved.crew_id).team.timezone)
+            today = now.astimezone(zone).date()
+            full = crew_sees_stop(actor, saved.crew_id, saved.status, saved.plan_date, today)
+            if full:
+                cases = [s.get_one(m.Case, stop.case_id) for stop in saved.stops]
+                for debtor_id in sorted({case.debtor_id for case in cases}):
+                    s.add(
+                        m.AccessLog(
+                            user_id=actor.user_id, debtor_id=debtor_id, at=now,
+                            purpose=f"today {saved.plan_date.isoformat()}",
+                        )
+                    )  # fmt: skip
+            return _today(s, saved, full)
 
     def start(self, actor: Actor, stop_id: int) -> int:
         """The visit of a stop (started once; asking again returns the same visit)."""
@@ -130,7 +153,13 @@ class FieldToday:
         return visit.id
 
 
-def _today(s: Session, saved: m.Round) -> TodayRound:
+def _local_today(s: Session, actor: Actor, now: datetime) -> date:
+    """Today where the actor's crew works (the first crew's team zone; UTC without a crew)."""
+    crew = s.get(m.Crew, min(actor.crew_ids)) if actor.crew_ids else None
+    return now.astimezone(ZoneInfo(crew.team.timezone)).date() if crew else now.date()
+
+
+def _today(s: Session, saved: m.Round, full: bool) -> TodayRound:
     visits = {
         stop_id: (visit_id, status)
         for visit_id, stop_id, status in s.execute(
@@ -151,13 +180,14 @@ def _today(s: Session, saved: m.Round) -> TodayRound:
                 case.id,
                 case.case_number,
                 address.id,
-                mask_address(address.text, address.district) or "",
+                (address.text if full else mask_address(address.text, address.district)) or "",
                 stop.planned_start,
                 stop.planned_end,
                 visit_id,
                 status,
                 stop.status,
                 stop.approval,
+                case.debtor.name if full else mask_name(case.debtor.name),
             )
         )
     zone = s.get_one(m.Crew, saved.crew_id).team.timezone

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor, Permission, require
+from fieldvisit.domain.check_in_rules import StopTime, check_in_flag, judge_check_in
 from fieldvisit.domain.enums import RiskTier, SafetySessionState, VisitStatus
 from fieldvisit.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from fieldvisit.domain.safety_machine import extend, open_session, sos
@@ -37,6 +39,8 @@ class CheckIn:
     at: datetime | None = None  # when it happened, for an event queued while offline
     client_event_id: str | None = None
     location: str | None = None  # "ok", "denied" or "unavailable": a refusal is recorded too
+    reason: str | None = None  # why the crew checks in on a round of another day
+    queued: bool = False  # delivered late from the offline queue: flagged, never refused
 
 
 @dataclass(frozen=True)
@@ -144,11 +148,17 @@ class FieldVisits:
         self, s: Session, actor: Actor, visit: m.Visit, request: CheckIn, relayed: bool
     ) -> m.SafetySession:
         at = request.at or self._deps.clock()
+        flag = check_in_flag(stop, at) if (stop := _stop_time(s, visit)) else None
+        visit.check_in_flag, visit.check_in_reason = judge_check_in(
+            flag, request.reason, queued=request.queued
+        )
         tier = assess(s, visit.address_id).tier
         crew = frozenset(member.user_id for member in visit.members)
+        planned = stop.service if stop is not None else None
         state = open_session(
-            self._deps.policy, tier, crew, at, minutes=request.minutes, until=request.until
-        )
+            self._deps.policy, tier, crew, at,
+            minutes=request.minutes, until=request.until, planned=planned,
+        )  # fmt: skip
         where = request.position
         row = m.SafetySession(
             visit_id=visit.id,
@@ -170,11 +180,16 @@ class FieldVisits:
             visit.arrive_accuracy_m = where.accuracy_m
         s.flush()
         add_event(s, row.id, "check_in", at, actor, where, relayed, request.client_event_id)
-        self._audit_check_in(s, actor, row, request.location)
+        self._audit_check_in(s, actor, row, visit, request.location)
         return row
 
     def _audit_check_in(
-        self, s: Session, actor: Actor, row: m.SafetySession, location: str | None
+        self,
+        s: Session,
+        actor: Actor,
+        row: m.SafetySession,
+        visit: m.Visit,
+        location: str | None,
     ) -> None:
         self._deps.audit.record(
             s,
@@ -188,6 +203,8 @@ class FieldVisits:
                 "risk_tier": row.risk_tier,
                 "relayed": row.relayed,
                 "location": location or ("ok" if row.last_lat is not None else "none"),
+                "flag": visit.check_in_flag,
+                "reason": visit.check_in_reason,
             },
         )
 
@@ -238,6 +255,19 @@ class FieldVisits:
         transact(self._deps, session_id, actor.user_id, step, then)
         with self._deps.session_factory() as s:
             return _info(s.get_one(m.SafetySession, session_id))
+
+
+def _stop_time(s: Session, visit: m.Visit) -> StopTime | None:
+    """The planned stop's day and approved windows (None for a visit off any round)."""
+    if visit.round_stop_id is None:
+        return None
+    stop = s.get_one(m.RoundStop, visit.round_stop_id)
+    saved = s.get_one(m.Round, stop.round_id)
+    zone = ZoneInfo(s.get_one(m.Crew, saved.crew_id).team.timezone)
+    windows = [
+        (datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in stop.windows or ()
+    ]
+    return StopTime(saved.plan_date, zone, windows, timedelta(minutes=stop.service_minutes))
 
 
 def open_session_of(s: Session, visit_id: int) -> m.SafetySession | None:

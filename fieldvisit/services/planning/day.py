@@ -8,7 +8,7 @@ inside their allowed start windows. Every result, optimised or manual, is re-che
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -31,7 +31,13 @@ from fieldvisit.services.planning.eligibility_model import (
     SlotCheck,
     SlotRequest,
 )
-from fieldvisit.services.planning.loading import CrewInfo, VisitPlace, load_crew, load_places
+from fieldvisit.services.planning.loading import (
+    CrewInfo,
+    VisitPlace,
+    load_case_numbers,
+    load_crew,
+    load_places,
+)
 from fieldvisit.services.planning.model import LeftOut, PlannedStop, RoundPlan
 
 Planner = Callable[[rm.Problem, Budget], rm.Plan]
@@ -110,7 +116,9 @@ class PlanningService:
     def evaluate(self, actor: Actor, request: DayRequest, order: Sequence[int]) -> RoundPlan:
         """ETAs for cases in exactly this order, with every rule the order breaks."""
         context = self._context(actor, request)
-        route, problems = evaluated(context.problem, str(request.crew_id), order)
+        with self._session_factory() as s:
+            numbers = load_case_numbers(s, order)
+        route, problems = evaluated(context.problem, str(request.crew_id), order, numbers)
         return self._result(actor, request, context, route, (), problems)
 
     def _context(
@@ -148,16 +156,24 @@ class PlanningService:
 
 
 def evaluated(
-    problem: rm.Problem, crew_id: str, order: Sequence[int]
+    problem: rm.Problem, crew_id: str, order: Sequence[int], numbers: Mapping[int, str]
 ) -> tuple[rm.Route, tuple[Message, ...]]:
-    """The crew's route in exactly this order, and every routing rule the order breaks."""
+    """The crew's route in exactly this order, and every routing rule the order breaks.
+
+    ``numbers`` names the cases (case number by id) in the messages.
+    """
+
+    def named(visit: str | None) -> str:
+        return numbers.get(int(visit), visit) if visit and visit.isdigit() else visit or ""
+
     known = {v.id for v in problem.visits}
-    missing = [case_id for case_id in order if str(case_id) not in known]
+    missing = [str(case_id) for case_id in order if str(case_id) not in known]
     if missing:
-        raise ValidationError("round.error.not_plannable", cases=", ".join(map(str, missing)))
+        cases = ", ".join(named(case_id) for case_id in missing)
+        raise ValidationError("round.error.not_plannable", cases=cases)
     result = evaluate_order(problem, crew_id, [str(c) for c in order])
     problems = tuple(
-        Message(f"route.violation.{v.kind}", {"visit": v.visit or "", "detail": v.detail})
+        Message(f"route.violation.{v.kind}", {"visit": named(v.visit), "detail": v.detail})
         for v in result.violations
     )
     return result.route, problems

@@ -55,7 +55,7 @@ class EligibilityService:
         service_minutes: int = 30,
         replacing: Collection[int] = (),
     ) -> DayEligibility:
-        """Every case of ``case_ids`` (default: the crew's assigned cases) the actor may see.
+        """Every case of ``case_ids`` (default: ``_crew_cases``) the actor may see.
 
         ``crew_id`` None judges each case with its own assigned crew. ``profile`` replaces every
         case's effective profile (a what-if). Results keep the order of ``case_ids``. The saved
@@ -156,7 +156,7 @@ class EligibilityService:
         with self._session_factory() as s:
             crew_size = self._crew_size(s, actor, crew_id)
             if case_ids is None:
-                case_ids = list(s.scalars(select(m.Case.id).where(m.Case.crew_id == crew_id)))
+                case_ids = _crew_cases(s, crew_id, day)
             as_of = load.ledger_as_of(s)
             run = BatchRun(
                 s,
@@ -208,3 +208,21 @@ def _slot(result: CaseEligibility, slot: SlotRequest) -> SlotCheck:
         reasons=reasons_of(violations),
         ruleset=result.ruleset,
     )
+
+
+def _crew_cases(s: Session, crew_id: int | None, day: date) -> list[int]:
+    """The crew's assigned cases, then those on its saved round for ``day`` that are not.
+
+    A team plan may hand a crew an unassigned case; that round must still open in Plan a day.
+    """
+    assigned = list(
+        s.scalars(select(m.Case.id).where(m.Case.crew_id == crew_id).order_by(m.Case.id))
+    )
+    on_round = s.scalars(
+        select(m.RoundStop.case_id)
+        .join(m.Round, m.Round.id == m.RoundStop.round_id)
+        .where(m.Round.crew_id == crew_id, m.Round.plan_date == day)
+        .order_by(m.RoundStop.seq)
+    )
+    known = set(assigned)
+    return assigned + [case_id for case_id in on_round if case_id not in known]

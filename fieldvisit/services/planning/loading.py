@@ -58,3 +58,9 @@ def load_places(s: Session, case_ids: Sequence[int]) -> dict[int, VisitPlace]:
         if lat is not None and lon is not None:  # the query filters these; mypy can't know
             places.setdefault(case_id, VisitPlace(case_id, address_id, lat, lon, priority))
     return places
+
+
+def load_case_numbers(s: Session, case_ids: Sequence[int]) -> dict[int, str]:
+    """Case numbers by id: what every message names a case by (never its database id)."""
+    rows = s.execute(select(m.Case.id, m.Case.case_number).where(m.Case.id.in_(case_ids)))
+    return {int(case_id): str(number) for case_id, number in rows}

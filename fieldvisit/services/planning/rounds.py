@@ -307,6 +307,7 @@ def stored_stop(stop: PlannedStop, seq: int) -> m.RoundStop:
         planned_end=stop.end,
         travel_seconds_before=stop.travel_seconds_before,
         checks=checks_document(stop.check),
+        windows=[[w.start.isoformat(), w.end.isoformat()] for w in stop.windows],
     )
     row.approval = StopApproval.PENDING if approval_rules(row) else StopApproval.NONE
     return row

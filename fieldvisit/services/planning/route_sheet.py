@@ -1,9 +1,10 @@
-"""Gathering a crew's saved round into a printable route sheet (personal data always masked)."""
+"""Gathering a crew's saved round into a printable route sheet, as approved, masked by role."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from fieldvisit.domain import masking
 from fieldvisit.domain.access import Actor, Permission, allows, require, require_crew
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.errors import NotFoundError
+from fieldvisit.domain.messages import Message
 from fieldvisit.domain.records import PrintMeta
 from fieldvisit.i18n import translate
 from fieldvisit.reports.route_sheet import render_route_sheet
@@ -21,6 +23,9 @@ from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.loading import CrewInfo, load_crew
 from fieldvisit.services.records.anchor import chain_head
 from fieldvisit.storage import models as m
+
+# Rounds whose stops the crew may see in full: approved, or under way.
+DECIDED_STATUSES = frozenset({"approved", "in_progress"})
 
 
 class RouteSheetService:
@@ -44,13 +49,15 @@ class RouteSheetService:
                 anchor=chain_head(s),
                 subject=translate("sheet.meta_subject", lang),
                 keywords=("FieldVisit", "route", doc.plan_date.isoformat()),
+                timezone=doc.timezone,
             )
         return render_route_sheet(doc, meta)
 
     def document(self, actor: Actor, crew_id: int, day: date) -> RouteSheetDoc:
+        """The sheet's content; the crew of an approved round sees its doors in full (logged)."""
         if not (allows(actor, Permission.PLAN_ROUND) or allows(actor, Permission.APPROVE_ROUND)):
             require(actor, Permission.PLAN_ROUND)  # raises with the usual message
-        with self._session_factory() as s:
+        with self._session_factory.begin() as s:
             crew = load_crew(s, crew_id)
             require_crew(actor, crew_id, crew.team_id)
             saved = s.scalar(
@@ -58,40 +65,79 @@ class RouteSheetService:
             )
             if saved is None:
                 raise NotFoundError("sheet.error.no_round", crew=crew.name, date=day.isoformat())
-            stops = [_stop(s, stop) for stop in saved.stops]
+            full = _full(actor, saved, self._clock().astimezone(ZoneInfo(crew.timezone)).date())
+            stops = [_stop(s, stop, full) for stop in saved.stops]
             header = _header(s, saved, crew)
-        windows = self._windows(actor, crew_id, day, [stop.case_id for stop in saved.stops])
+            stored = {stop.case_id: stored_windows(stop.windows) for stop in saved.stops}
+            planned_hash = {stop.case_id: stop.checks.get("ruleset_hash") for stop in saved.stops}
+            if full:
+                purpose = f"route sheet {crew.name} {day.isoformat()}"
+                debtors = {s.get_one(m.Case, stop.case_id).debtor_id for stop in saved.stops}
+                for debtor_id in sorted(debtors):
+                    s.add(
+                        m.AccessLog(
+                            user_id=actor.user_id, debtor_id=debtor_id, at=self._clock(),
+                            purpose=purpose,
+                        )
+                    )  # fmt: skip
+        now, hashes = self._today(actor, crew_id, day, [stop.case_id for stop in saved.stops])
+        windows = {c: stored[c] if stored[c] is not None else now.get(c, ()) for c in stored}
+        # "The rules changed" = another rule set than the one the stop was checked against;
+        # the day's own visits (which close today's windows) are no change of rules.
+        changed = any(h is not None and hashes.get(c, h) != h for c, h in planned_hash.items())
         placed = tuple(
-            SheetStop(**{**fields, "windows": windows.get(case_id, ())})
+            SheetStop(**{**fields, "windows": windows.get(case_id) or ()})
             for case_id, fields in stops
         )
-        return RouteSheetDoc(**header, stops=placed)
+        return RouteSheetDoc(**header, stops=placed, rules_changed=changed, full_data=full)
 
-    def _windows(
+    def _today(
         self, actor: Actor, crew_id: int, day: date, case_ids: list[int]
-    ) -> dict[int, tuple[tuple[datetime, datetime], ...]]:
+    ) -> tuple[dict[int, tuple[tuple[datetime, datetime], ...]], dict[int, str]]:
+        """Today's windows (for stops saved before windows were kept) and rule set hashes.
+
+        The one evaluation of the day's rules on the way from the saved round to the printer.
+        """
         if not case_ids:
-            return {}
+            return {}, {}
         found = self._eligibility.for_day(actor, day, crew_id, case_ids)
-        return {c.case_id: tuple((i.start, i.end) for i in c.intervals) for c in found.cases}
+        windows = {c.case_id: tuple((i.start, i.end) for i in c.intervals) for c in found.cases}
+        return windows, {c.case_id: c.ruleset.ruleset_hash for c in found.cases}
 
 
-def _stop(s: Session, stop: m.RoundStop) -> tuple[int, dict[str, Any]]:
+def stored_windows(value: Any) -> tuple[tuple[datetime, datetime], ...] | None:
+    """``round_stops.windows`` as datetimes (None for a stop saved before windows were kept)."""
+    if value is None:
+        return None
+    return tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in value)
+
+
+def _full(actor: Actor, saved: m.Round, today: date) -> bool:
+    """The crew members of an approved round, or a manager printing it for them, see it in full."""
+    if masking.crew_sees_stop(actor, saved.crew_id, saved.status, saved.plan_date, today):
+        return True
+    return masking.sees_full_personal_data(actor) and saved.status in DECIDED_STATUSES
+
+
+def _stop(s: Session, stop: m.RoundStop, full: bool) -> tuple[int, dict[str, Any]]:
     case = s.get_one(m.Case, stop.case_id)
     address = s.get_one(m.Address, stop.address_id)
     risk = assess(s, address.id)
     name = case.debtor.name
     exceptions = tuple(
-        str(v["rule"]) for v in stop.checks.get("violations", []) if v.get("severity") == "approve"
+        Message(str(v["message"]), dict(v.get("params", {})))
+        for v in stop.checks.get("violations", [])
+        if v.get("severity") == "approve"
     )
+    shown = address.text if full else masking.mask_address(address.text, address.district)
     return stop.case_id, {
         "seq": stop.seq,
         "arrive": stop.planned_arrive,
         "start": stop.planned_start,
         "end": stop.planned_end,
         "case_number": case.case_number,
-        "debtor": name[:1] + masking.MASK * max(len(name) - 1, 1),
-        "address": masking.mask_address(address.text, address.district) or "",
+        "debtor": name if full else masking.mask_name(name),
+        "address": shown or "",
         "lat": address.lat,
         "lon": address.lon,
         "risk_tier": risk.tier.value,
@@ -99,6 +145,7 @@ def _stop(s: Session, stop: m.RoundStop) -> tuple[int, dict[str, Any]]:
         "two_person": risk.two_person,
         "precautions": risk.checklist,
         "exceptions": exceptions,
+        "approval": stop.approval,
     }
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.domain.access import Actor, Permission, require, require_team
+from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.errors import ConflictError, ValidationError
 from fieldvisit.domain.messages import Message
 from fieldvisit.routing import model as rm
@@ -30,16 +32,24 @@ from fieldvisit.services.planning.day import (
 )
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.eligibility_model import SlotCheck
-from fieldvisit.services.planning.loading import load_places
+from fieldvisit.services.planning.loading import load_case_numbers, load_places
 from fieldvisit.services.planning.review import CrewChoice
-from fieldvisit.services.planning.rounds import RoundService, SavedRound
+from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.team_build import (
     TeamContext,
     candidate_cases,
     load_crews,
     team_context,
 )
-from fieldvisit.services.planning.team_model import CrewRound, TeamPlan, TeamRequest
+from fieldvisit.services.planning.team_model import (
+    HELD,
+    CrewRound,
+    HandOut,
+    HeldRound,
+    TeamPlan,
+    TeamRequest,
+)
+from fieldvisit.storage import models as m
 
 Problems = Mapping[int, tuple[Message, ...]]
 
@@ -111,19 +121,37 @@ class TeamPlanningService:
         changed |= {c for c, order in orders.items() if not {str(i) for i in order} <= known}
         routes = {str(c.crew_id): c.route for c in team_plan.crews}
         problems = {c.crew_id: c.route_problems for c in team_plan.crews}
+        with self._session_factory() as s:
+            numbers = load_case_numbers(s, [i for order in orders.values() for i in order])
         for crew_id in changed:
             routes[str(crew_id)], problems[crew_id] = evaluated(
-                context.problem, str(crew_id), orders[crew_id]
+                context.problem, str(crew_id), orders[crew_id], numbers
             )
         versions = {c.crew_id: c.version for c in team_plan.crews}
         return self._result(
             actor, context, request, routes, team_plan.unscheduled, problems, versions
         )
 
-    def hand_out(self, actor: Actor, team_plan: TeamPlan) -> list[SavedRound]:
+    def held_rounds(self, actor: Actor, team_plan: TeamPlan) -> list[HeldRound]:
+        """The crews' rounds a hand-out must not replace silently: approved, under way or done."""
+        _require_manager(actor)
+        out = []
+        for crew in team_plan.to_hand_out:
+            detail = self._rounds.for_day(actor, crew.crew_id, team_plan.day)
+            if detail is not None and detail.status in HELD:
+                cases = tuple(stop.case_number for stop in detail.stops)
+                out.append(HeldRound(crew.crew_id, crew.name, detail.status, cases))
+        return out
+
+    def hand_out(
+        self, actor: Actor, team_plan: TeamPlan, *, withdraw: Collection[int] = ()
+    ) -> HandOut:
         """Every crew's round saved as a draft under one new team plan id: all, or none.
 
-        Refused while a round breaks a rule, or when a crew's round changed since planning.
+        A crew whose round is already approved keeps it unless its id is in ``withdraw`` (the
+        manager was asked and agreed); a round under way or closed is always kept. Refused while
+        a round breaks a rule, when a crew's round changed since planning, or when a kept
+        round's case would also go to another crew.
         """
         _require_manager(actor)
         broken = [c.name for c in team_plan.crews if c.broken]
@@ -133,10 +161,26 @@ class TeamPlanningService:
             current = self._rounds.current_version(crew.crew_id, team_plan.day)
             if current != crew.version:
                 raise ConflictError("team_plan.error.stale", crew=crew.name, version=current)
-        plans = [(c.plan, c.version) for c in team_plan.to_hand_out]
-        if not plans:
+        held = self.held_rounds(actor, team_plan)
+        kept = tuple(
+            h for h in held if h.crew_id not in withdraw or h.status is not RoundStatus.APPROVED
+        )
+        skipped = {h.crew_id for h in kept}
+        crews = [c for c in team_plan.to_hand_out if c.crew_id not in skipped]
+        taken = {n: h.crew_name for h in kept for n in h.case_numbers}
+        clash = sorted(
+            {s.case_number for c in crews for s in c.plan.stops if s.case_number in taken}
+        )
+        if clash:
+            raise ValidationError(
+                "team_plan.error.kept_cases",
+                cases=", ".join(clash),
+                crews=", ".join(sorted({taken[n] for n in clash})),
+            )
+        if not crews:
             raise ValidationError("round.error.empty")
-        return self._rounds.save_team(actor, plans, self._new_id())
+        saved = self._rounds.save_team(actor, [(c.plan, c.version) for c in crews], self._new_id())
+        return HandOut({c.crew_id: r for c, r in zip(crews, saved, strict=True)}, kept)
 
     def _context(self, actor: Actor, request: TeamRequest) -> TeamContext:
         _require_manager(actor)
@@ -147,7 +191,10 @@ class TeamPlanningService:
             if ids is None:
                 ids = candidate_cases(s, crews[0].team_id, [c.id for c in crews])
             places = load_places(s, list(ids))
-        replacing = [crew.id for crew in crews]
+            held = _held_crews(s, [crew.id for crew in crews], request.day)
+        # An approved or started round stays the crew's unless the manager withdraws it at
+        # hand-out, so its visits count for the other crews and no case goes to two crews.
+        replacing = [crew.id for crew in crews if crew.id not in held]
         minutes = request.template.service_minutes
         verdicts = {
             crew.id: self._eligibility.for_day(
@@ -194,9 +241,11 @@ class TeamPlanningService:
         other's daily limit; each crew keeps its own share of the answer.
         """
         crews = context.crews
+        with self._session_factory() as s:
+            held = _held_crews(s, [c.id for c in crews], day)
         slots = {c.id: route_slots(context.per_crew[c.id], routes[str(c.id)]) for c in crews}
         everything = [slot for crew in crews for slot in slots[crew.id]]
-        replacing = [crew.id for crew in crews]
+        replacing = [crew.id for crew in crews if crew.id not in held]
         out: dict[int, tuple[SlotCheck, ...]] = {}
         offset = 0
         for crew in crews:
@@ -207,6 +256,16 @@ class TeamPlanningService:
                 out[crew.id] = found[offset : offset + mine]
             offset += mine
         return out
+
+
+def _held_crews(s: Session, crew_ids: Sequence[int], day: date) -> set[int]:
+    """The crews whose saved round for ``day`` is approved, under way or closed."""
+    rows = s.scalars(
+        select(m.Round.crew_id).where(
+            m.Round.crew_id.in_(crew_ids), m.Round.plan_date == day, m.Round.status.in_(HELD)
+        )
+    )
+    return set(rows)
 
 
 def _require_manager(actor: Actor) -> None:

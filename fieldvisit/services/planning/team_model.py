@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
 from fieldvisit.services.planning.model import LeftOut, RoundPlan
+from fieldvisit.services.planning.rounds import SavedRound
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,25 @@ class TeamPlan:
     def crew_of(self, case_id: int) -> int | None:
         """The crew whose round holds ``case_id`` (None: left out)."""
         return next((c.crew_id for c in self.crews if case_id in c.order), None)
+
+
+# A round in these states is the crew's word for the day: a hand-out never replaces it silently.
+HELD = frozenset({RoundStatus.APPROVED, RoundStatus.IN_PROGRESS, RoundStatus.CLOSED})
+
+
+@dataclass(frozen=True)
+class HeldRound:
+    """A crew's saved round a hand-out would replace: its status and the cases it holds."""
+
+    crew_id: int
+    crew_name: str
+    status: RoundStatus
+    case_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HandOut:
+    """What a hand-out did: the rounds saved, by crew, and the rounds it left as they were."""
+
+    saved: Mapping[int, SavedRound]
+    kept: tuple[HeldRound, ...] = ()

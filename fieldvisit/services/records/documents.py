@@ -94,6 +94,8 @@ def _visit_values(
         "planned_end": visit.planned_end,
         "arrived_at": visit.arrived_at,
         "departed_at": visit.departed_at,
+        "check_in_flag": visit.check_in_flag,
+        "check_in_reason": visit.check_in_reason,
         "timezone": address.timezone,
         "rule_profile": plan.rule_profile if plan else "—",
         "ruleset_version": plan.ruleset_version if plan else "—",

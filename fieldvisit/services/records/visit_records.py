@@ -123,6 +123,7 @@ class RecordsService:
                 anchor=chain_head(session),
                 subject=translate("records.print.subject", lang),
                 keywords=("FieldVisit", kind),
+                timezone=docs[0].timezone if docs else "UTC",
             )
         return docs, meta
 

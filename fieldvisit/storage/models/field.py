@@ -32,6 +32,10 @@ class Visit(Base):
     arrive_accuracy_m: Mapped[float | None]
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[datetime]
+    # Set when the check-in broke the stop's allowed time or day: the rule's kind
+    # (outside_window | other_day), and the reason the collector gave when one was required.
+    check_in_flag: Mapped[str | None] = mapped_column(String(32))
+    check_in_reason: Mapped[str | None] = mapped_column(Text)
 
     members: Mapped[list[VisitMember]] = relationship(cascade="all, delete-orphan")
     records: Mapped[list[VisitRecord]] = relationship(order_by="VisitRecord.version")

@@ -70,6 +70,9 @@ class RoundStop(Base):
     approval: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     # Compliance verdict at planning time: allowed intervals, violations (rule, severity, source).
     checks: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The whole-visit windows this stop was planned (and approved) with, [[start, end], ...] in
+    # ISO form: the route sheet prints these even when the rules change after approval.
+    windows: Mapped[list[Any] | None] = mapped_column(JSONType)
 
     round: Mapped[Round] = relationship(back_populates="stops")
 

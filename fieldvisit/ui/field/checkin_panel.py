@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +35,7 @@ from fieldvisit.ui.tasks import TaskRunner
 LENGTHS = (None, 15, 30, 60, 120, 240)
 STATUS_POLL_MS = 5000
 OFFLINE_STYLE = "background:#dc3545;color:white;padding:8px;font-weight:bold;"
+ALARM_STYLE = "background:#b00020;color:white;padding:12px;font-size:20px;font-weight:bold;"
 
 
 class CheckInPanel(QWidget):
@@ -50,9 +53,10 @@ class CheckInPanel(QWidget):
         lang: str,
         clock: Clock,
         *,
+        zone: str,  # the crew's team zone: the Today screen passes its round's
+        case_label: str = "",  # the case number and address, named on the check-out dialog
         runner: TaskRunner | None = None,
         position: Callable[[], Position | None] = lambda: None,
-        zone: str = "Asia/Shanghai",
         assessment: RiskAssessment | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -60,6 +64,7 @@ class CheckInPanel(QWidget):
         self._client, self._status, self._actor = client, status, actor
         self._visit_id, self._lang, self._clock = visit_id, lang, clock
         self._runner, self._position, self._zone = runner, position, ZoneInfo(zone)
+        self.case_label = case_label
         self.session_id: int | None = None
         self.expected_end: datetime | None = None
         self.dialog_factory: Callable[[], CheckoutDialog] = self._new_dialog
@@ -89,6 +94,11 @@ class CheckInPanel(QWidget):
         self.countdown.setStyleSheet("font-size:28px;font-weight:bold;")
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
+        # An open alarm is the loudest thing on the crew's screen: a red band, not a footnote.
+        self.alarm_banner = QLabel(self)
+        self.alarm_banner.setWordWrap(True)
+        self.alarm_banner.setStyleSheet(ALARM_STYLE)
+        self.alarm_banner.hide()
         self.offline_label = QLabel(self)
         self.offline_label.setWordWrap(True)
         self.offline_label.setStyleSheet(OFFLINE_STYLE)
@@ -120,6 +130,7 @@ class CheckInPanel(QWidget):
         layout.addWidget(self.risk_label)
         layout.addLayout(top)
         rows: tuple[QWidget, ...] = (
+            self.alarm_banner,
             self.countdown,
             self.status_label,
             self.offline_label,
@@ -165,10 +176,27 @@ class CheckInPanel(QWidget):
     def _on_task_failed(self, error: BaseException) -> None:
         if not isinstance(error, FieldVisitError):
             raise error
+        if error.message.id == "safety.error.check_in_reason_required":
+            reason = self.ask_reason()
+            if reason:
+                self._check_in(reason)
+                return
         self.status_label.setText(render(error.message, self._lang))
 
+    def ask_reason(self) -> str | None:
+        """The crew's reason for a check-in the rules allow only with one (None: cancelled)."""
+        text, ok = QInputDialog.getText(
+            self, self._tr("safety.checkin.reason_title"), self._tr("safety.checkin.reason_prompt")
+        )
+        return text.strip() if ok and text.strip() else None
+
     def _on_check_in_button_clicked(self) -> None:
-        request = CheckIn(self._visit_id, self._position(), minutes=self.length.currentData())
+        self._check_in(None)
+
+    def _check_in(self, reason: str | None) -> None:
+        request = CheckIn(
+            self._visit_id, self._position(), minutes=self.length.currentData(), reason=reason
+        )
         self._run(lambda: self._client.check_in(self._actor, request), self._on_check_in_done)
 
     def _on_check_in_done(self, delivery: Delivery) -> None:
@@ -224,7 +252,7 @@ class CheckInPanel(QWidget):
 
     def _new_dialog(self) -> CheckoutDialog:
         today = self._clock().astimezone(self._zone).date()
-        return CheckoutDialog(self._visit_id, today, self._lang, self)
+        return CheckoutDialog(self._visit_id, today, self._lang, self, case_label=self.case_label)
 
     def _on_check_out_button_clicked(self) -> None:
         dialog = self.dialog_factory()
@@ -275,7 +303,12 @@ class CheckInPanel(QWidget):
                 )
             else:
                 lines.append(self._tr("safety.checkin.alarm_open", kind=kind))
-        self.status_label.setText("\n".join(lines))
+        was_shown = self.alarm_banner.isVisibleTo(self)
+        self.alarm_banner.setText("\n".join(lines))
+        self.alarm_banner.setVisible(bool(lines))
+        if lines and not was_shown:
+            QApplication.beep()  # where the platform has a sound; the colour is always there
+        self.status_label.clear()
 
     def refresh_status(self) -> None:
         self._on_poller_timeout()

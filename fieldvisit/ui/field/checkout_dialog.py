@@ -83,10 +83,20 @@ def problem_text(message: Message, lang: str) -> str:
 class CheckoutDialog(QDialog):
     """Builds a ``CheckOut``; the same screen for every PIN, whatever it turns out to be."""
 
-    def __init__(self, visit_id: int, today: date, lang: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        visit_id: int,
+        today: date,
+        lang: str,
+        parent: QWidget | None = None,
+        *,
+        case_label: str = "",
+    ):
         super().__init__(parent)
         self._visit_id, self._today, self._lang = visit_id, today, lang
-        self.setWindowTitle(translate("safety.checkout.title", lang))
+        self.case_label = case_label  # which visit this is: case number and address
+        title = translate("safety.checkout.title", lang)
+        self.setWindowTitle(f"{title} · {case_label}" if case_label else title)
         self.setMinimumWidth(520)
         self._build()
         self._on_outcome_changed()
@@ -112,6 +122,10 @@ class CheckoutDialog(QDialog):
         self.next_date = _date_edit(self._today + timedelta(days=1), self)
         self.pin = QLineEdit(self)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(translate("safety.checkout.pin_hint", lang))
+        self.heading = QLabel(self.case_label, self)
+        self.heading.setStyleSheet("font-weight:bold;")
+        self.heading.setWordWrap(True)
         self.errors = QLabel(self)
         self.errors.setStyleSheet("color:#b02a37;")
         self.errors.setWordWrap(True)
@@ -121,6 +135,8 @@ class CheckoutDialog(QDialog):
 
     def _layout(self) -> None:
         form = QFormLayout()
+        if self.case_label:
+            form.addRow(self.heading)
         rows: list[tuple[str, QWidget]] = [
             ("person_met", self.person),
             ("outcome", self.outcome),

@@ -43,7 +43,7 @@ class TodayStopsModel(QAbstractTableModel):
         super().__init__()
         self.lang = lang
         self.stops: tuple[TodayStop, ...] = ()
-        self.zone = ZoneInfo("Asia/Shanghai")
+        self.zone = ZoneInfo("UTC")  # replaced by the round's own zone before any row shows
 
     def set_round(self, today: TodayRound | None) -> None:
         self.beginResetModel()
@@ -64,7 +64,7 @@ class TodayStopsModel(QAbstractTableModel):
         return (
             str(stop.seq),
             _times(stop.planned_start, stop.planned_end, self.zone),
-            stop.case_number,
+            f"{stop.case_number}  {stop.debtor}".strip(),
             stop.address,
             translate(_status_id(stop), self.lang),
         )[index.column()]
@@ -99,6 +99,7 @@ class TodayScreen(QWidget):
         self._context = context
         self._lang = context.lang
         self._round: TodayRound | None = None
+        self._started: TodayStop | None = None  # the stop whose visit the panel shows
         self.replan_dialog: QWidget | None = None
         self.replan_budget = Budget(seconds=3.0)  # a short wait: the crew is standing in the street
         self.model = TodayStopsModel(self._lang)
@@ -157,9 +158,9 @@ class TodayScreen(QWidget):
 
     def refresh(self) -> None:
         field, actor = self._context.services.field, self._context.actor
-        day = self._context.services.clock().date()
+        # No date from here: "today" is the crew's own day, in its team's time zone.
         self._context.tasks.submit(
-            lambda _p: field.today.round_for(actor, day),
+            lambda _p: field.today.round_for(actor),
             self._on_round_loaded,
             self._on_task_failed,
         )
@@ -231,6 +232,7 @@ class TodayScreen(QWidget):
         stop = self.selected_stop()
         if stop is None:
             return
+        self._started = stop
         field, actor = self._context.services.field, self._context.actor
 
         def work(_progress: object) -> tuple[int, Any]:
@@ -257,9 +259,19 @@ class TodayScreen(QWidget):
             self._context.services.clock,
             runner=self._context.tasks,
             assessment=assessment,
+            zone=self._round.timezone if self._round else "UTC",
+            case_label=f"{self._started.case_number}  {self._started.address}"
+            if self._started
+            else "",
         )
+        # The list follows what the panel does: "in progress" at check-in, "done" at check-out.
+        panel.checked_in.connect(self._on_panel_changed)
+        panel.checked_out.connect(self._on_panel_changed)
         self.panel_layout.addWidget(panel)
         self.current_panel = panel
+        self.refresh()
+
+    def _on_panel_changed(self, _delivery: object) -> None:
         self.refresh()
 
     def _on_task_failed(self, error: BaseException) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,7 +26,7 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import RoundStatus, StopApproval
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.map_projection import MapStop
-from fieldvisit.i18n import render, translate
+from fieldvisit.i18n import decision_reason, render, rule_name, translate
 from fieldvisit.services.planning.review import RoundDetail, StopDetail, StopException
 from fieldvisit.services.planning.rounds import RoundService, RoundSummary, SavedRound
 from fieldvisit.ui.maps.route_map import PlanMap
@@ -68,7 +69,7 @@ class ExceptionsModel(TableModel[ExceptionRow]):
         ("approvals.col.seq", lambda r, lang: str(r.stop.seq)),
         ("approvals.col.case", lambda r, lang: r.stop.case_number),
         ("approvals.col.time", lambda r, lang: _span(r.stop, r.zone)),
-        ("approvals.col.rule", lambda r, lang: r.exception.rule),
+        ("approvals.col.rule", lambda r, lang: rule_name(r.exception.rule, lang)),
         (
             "approvals.col.severity",
             lambda r, lang: translate(f"compliance.severity.{r.exception.severity}", lang),
@@ -79,6 +80,23 @@ class ExceptionsModel(TableModel[ExceptionRow]):
 
     def tooltip(self, row: ExceptionRow) -> str | None:
         return self.COLUMNS[5][1](row, self.lang) + "\n" + row.exception.source.text(self.lang)
+
+
+def history_lines(detail: RoundDetail, lang: str) -> list[str]:
+    """The decisions on a round, in the crew's time zone (named once, in the heading)."""
+    zone = ZoneInfo(detail.timezone)
+    head = translate("approvals.history_zone", lang, zone=detail.timezone)
+    return [head] + [
+        translate(
+            "approvals.history_line",
+            lang,
+            at=d.decided_at.astimezone(zone).strftime("%m-%d %H:%M"),
+            by=d.decided_by,
+            decision=translate(f"records.decision.{d.decision}", lang),
+            reason=decision_reason(d.reason, lang),
+        )
+        for d in detail.decisions
+    ]
 
 
 def _span(stop: StopDetail, zone: str) -> str:
@@ -207,6 +225,11 @@ class ApprovalsView(QWidget):
         self.map.set_texts(translate("plan_ui.map_empty", lang), translate("sheet.base", lang))
         self._show_detail(self.detail)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The queue is loaded again whenever the screen is shown: rounds arrive meanwhile."""
+        super().showEvent(event)
+        self.refresh()
+
     def refresh(self) -> None:
         rounds, actor = self._rounds, self._actor
         self._tasks.submit(lambda _p: rounds.queue(actor), self._on_queue_loaded, self._on_failed)
@@ -251,22 +274,22 @@ class ApprovalsView(QWidget):
             self.history.setText("")
             return
         heading = translate(
-            "approvals.detail", self.lang, round=detail.round_id, crew=detail.crew_name,
-            date=detail.plan_date.isoformat(), version=detail.version,
-            profile=detail.rule_profile, ruleset=detail.ruleset_version,
-        )  # fmt: skip
+            "approvals.detail",
+            self.lang,
+            round=detail.round_id,
+            crew=detail.crew_name,
+            date=detail.plan_date.isoformat(),
+            version=detail.version,
+            profile=detail.rule_profile,
+            ruleset=detail.ruleset_version,
+        )
         if detail.status is RoundStatus.IN_PROGRESS:
             heading += "\n" + translate("approvals.replanned", self.lang)
         elif not detail.exceptions:
             heading += "\n" + translate("approvals.no_exceptions", self.lang)
         self.heading.setText(heading)
-        lines = [
-            f"{_when(d.decided_at)} {d.decided_by}: {d.decision} — {d.reason}"
-            for d in detail.decisions
-        ]
-        self.history.setText(
-            "\n".join([translate("approvals.history", self.lang), *lines]) if lines else ""
-        )
+        lines = history_lines(detail, self.lang) if detail.decisions else []
+        self.history.setText("\n".join(lines))
 
     def _show_map(self, detail: RoundDetail | None) -> None:
         stops = [] if detail is None else detail.stops

@@ -330,7 +330,17 @@ class PlanScreen(PlanLayout):
         self.show_message(translate("plan_ui.submitted", self.lang, round=done.submitted.round_id))
         self.round_submitted.emit(done.submitted)
 
+    def unsaved_work(self) -> str | None:
+        """Edits of the round not saved yet are lost on quitting."""
+        if not self._dirty or self.plan is None:
+            return None
+        return translate("plan_ui.unsaved", self.lang, date=self.day.isoformat())
+
     def _on_print_triggered(self) -> None:
+        if self._round_id is None:
+            # Say so before asking for a file name: only a saved round has a route sheet.
+            self.show_message(translate("plan_ui.print_needs_saved", self.lang), error=True)
+            return
         name = f"route-{self.crew_id}-{self.day.isoformat()}.pdf"
         path, _filter = QFileDialog.getSaveFileName(self, self.commands["print"].text(), name,
                                                     "PDF (*.pdf)")  # fmt: skip

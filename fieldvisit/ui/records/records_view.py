@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -130,6 +131,14 @@ class RecordsView(QWidget):
             outcome=self.outcome.currentData(),
             latest_only=self.latest.isChecked(),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """A screen loads its data when it is shown, not when someone presses Search."""
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._on_find_clicked()
 
     def _on_find_clicked(self) -> None:
         where, actor, service = self.current_filter(), self._actor, self._records

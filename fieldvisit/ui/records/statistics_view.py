@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -119,12 +120,12 @@ class ReportsView(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.refresh = QPushButton(translate("records.reports.refresh", lang), self)
+        self.refresh_button = QPushButton(translate("records.reports.refresh", lang), self)
         self.export = QPushButton(translate("records.reports.export", lang), self)
-        self.refresh.clicked.connect(self._on_refresh_clicked)
+        self.refresh_button.clicked.connect(self._on_refresh_clicked)
         self.export.clicked.connect(self._on_export_clicked)
         bar = QHBoxLayout()
-        for widget in (self.start, self.end, self.refresh, self.export):
+        for widget in (self.start, self.end, self.refresh_button, self.export):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.chart = BarChart(self)
@@ -141,6 +142,14 @@ class ReportsView(QWidget):
             date(start.year(), start.month(), start.day()),
             date(end.year(), end.month(), end.day()),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """A screen loads its data when it is shown, not when someone presses Refresh."""
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._on_refresh_clicked()
 
     def _on_refresh_clicked(self) -> None:
         (start, end), service, actor = self._range(), self._reports, self._actor

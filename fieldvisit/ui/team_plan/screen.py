@@ -7,16 +7,17 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QPoint, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.i18n import render, translate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.catalog import PlanServices, Solver
 from fieldvisit.services.planning.review import CrewChoice
-from fieldvisit.services.planning.team_model import CrewRound, TeamPlan
+from fieldvisit.services.planning.team_model import CrewRound, HeldRound, TeamPlan
 from fieldvisit.ui.plan.commands import StateEdit
 from fieldvisit.ui.plan.models import RouteRow, problem_rows, round_summary
 from fieldvisit.ui.plan.optimise_run import OptimiseRun
@@ -56,6 +57,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._solve = solve
         self.undo_stack = QUndoStack(self)
         self.plan: TeamPlan | None = None
+        self.handed_out = False  # whether the plan shown is the one handed out
         self._choices: dict[int, CrewChoice] = {}
         self._run = OptimiseRun(
             tasks, self.progress, self.set_busy, self.show_message, lambda: self.lang, self
@@ -115,6 +117,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._show_plan(None)
 
     def _on_moved(self, text: str, before: TeamPlan, after: TeamPlan) -> None:
+        self.handed_out = False
         if before is not self.plan:
             return  # another edit landed first: this answer is out of date
         self.undo_stack.push(StateEdit(text, before, after, self._show_plan))
@@ -231,6 +234,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self._run.start(work, total, self._on_optimised, self._on_task_failed)
 
     def _on_optimised(self, plan: TeamPlan) -> None:
+        self.handed_out = False
         text = translate("team_plan_ui.cmd.optimise", self.lang)
         self.undo_stack.push(StateEdit(text, self.plan, plan, self._show_plan))
         stops = sum(len(c.order) for c in plan.crews)
@@ -248,18 +252,69 @@ class TeamPlanScreen(TeamPlanLayout):
         if self.plan is None:
             self.show_message(translate("team_plan_ui.no_plan", self.lang), error=True)
             return
+        plan = self.plan
         self._tasks.submit(
-            self._flow.hand_out(self.plan), self._on_handed_out, self._on_task_failed
+            self._flow.held(plan),
+            lambda held: self._on_held_loaded(plan, held),
+            self._on_task_failed,
         )
+
+    def _on_held_loaded(self, plan: TeamPlan, held: list[HeldRound]) -> None:
+        withdraw: frozenset[int] = frozenset()
+        if held:
+            chosen = self.ask_withdraw(held)
+            if chosen is None:
+                return
+            withdraw = chosen
+        self._tasks.submit(
+            self._flow.hand_out(plan, withdraw), self._on_handed_out, self._on_task_failed
+        )
+
+    def ask_withdraw(self, held: list[HeldRound]) -> frozenset[int] | None:
+        """Which approved rounds the manager lets the hand-out withdraw (None: hand nothing out).
+
+        Rounds under way or closed are always kept; the question names every crew and case.
+        """
+        lines = [held_line(h, self.lang) for h in held]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(translate("team_plan_ui.held.title", self.lang))
+        box.setText(translate("team_plan_ui.held.text", self.lang, count=len(held)))
+        box.setInformativeText("\n".join(lines))
+        approved = frozenset(h.crew_id for h in held if h.status is RoundStatus.APPROVED)
+        replace = None
+        if approved:
+            replace = box.addButton(
+                translate("team_plan_ui.held.withdraw", self.lang),
+                QMessageBox.ButtonRole.AcceptRole,
+            )
+        keep = box.addButton(
+            translate("team_plan_ui.held.keep", self.lang), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        if replace is not None and box.clickedButton() is replace:
+            return approved
+        return frozenset() if box.clickedButton() is keep else None
+
+    def unsaved_work(self) -> str | None:
+        """A team plan optimised or moved but not handed out is lost on quitting."""
+        if self.plan is None or self.handed_out:
+            return None
+        return translate("team_plan_ui.unsaved", self.lang, date=self.plan.day.isoformat())
 
     def _on_handed_out(self, done: HandedOut) -> None:
         # The saved rounds are the new base: undoing past them would hand out stale versions.
         self.undo_stack.clear()
         self._show_plan(done.plan)
+        self.handed_out = True
         rounds = ", ".join(str(s.round_id) for s in done.saved)
-        self.show_message(
-            translate("team_plan_ui.handed_out", self.lang, count=len(done.saved), rounds=rounds)
-        )
+        text = translate("team_plan_ui.handed_out", self.lang, count=len(done.saved), rounds=rounds)
+        if done.kept:
+            kept = ", ".join(h.crew_name for h in done.kept)
+            text += " " + translate("team_plan_ui.kept", self.lang, crews=kept)
+        self.show_message(text)
         self.rounds_handed_out.emit(done.saved)
 
     def _on_task_failed(self, error: BaseException) -> None:
@@ -275,3 +330,15 @@ def _case_number(plan: TeamPlan, case_id: int) -> str:
     numbers = {s.case_id: s.case_number for c in plan.crews for s in c.plan.stops}
     numbers.update({left.case_id: left.case_number for left in plan.left_out})
     return numbers.get(case_id, str(case_id))
+
+
+def held_line(held: HeldRound, lang: str) -> str:
+    """One crew's saved round as the hand-out question names it: status and case numbers."""
+    status = translate(f"plan_ui.round_status.{held.status.value}", lang)
+    return translate(
+        "team_plan_ui.held.line",
+        lang,
+        crew=held.crew_name,
+        status=status,
+        cases=", ".join(held.case_numbers),
+    )

@@ -13,7 +13,7 @@ from fieldvisit.services.catalog import Solver
 from fieldvisit.services.planning.review import CrewChoice
 from fieldvisit.services.planning.rounds import SavedRound
 from fieldvisit.services.planning.team import TeamPlanningService
-from fieldvisit.services.planning.team_model import TeamPlan, TeamRequest
+from fieldvisit.services.planning.team_model import HeldRound, TeamPlan, TeamRequest
 from fieldvisit.ui.plan.workflow import child_planner
 from fieldvisit.ui.tasks import Progress
 
@@ -22,6 +22,7 @@ from fieldvisit.ui.tasks import Progress
 class HandedOut:
     plan: TeamPlan  # the plan with the saved rounds' versions, ready for further moves
     saved: list[SavedRound]
+    kept: tuple[HeldRound, ...] = ()
 
 
 class TeamWorkflow:
@@ -60,13 +61,18 @@ class TeamWorkflow:
         service, actor = self.service, self.actor
         return lambda _p: service.move(actor, plan, case_id, crew_id, position)
 
-    def hand_out(self, plan: TeamPlan) -> Callable[[Progress], HandedOut]:
+    def held(self, plan: TeamPlan) -> Callable[[Progress], list[HeldRound]]:
+        service, actor = self.service, self.actor
+        return lambda _p: service.held_rounds(actor, plan)
+
+    def hand_out(
+        self, plan: TeamPlan, withdraw: frozenset[int] = frozenset()
+    ) -> Callable[[Progress], HandedOut]:
         service, actor = self.service, self.actor
 
         def work(_progress: Progress) -> HandedOut:
-            saved = service.hand_out(actor, plan)
-            crews = plan.to_hand_out
-            versions = {c.crew_id: s.version for c, s in zip(crews, saved, strict=True)}
-            return HandedOut(plan.handed_out(versions), saved)
+            done = service.hand_out(actor, plan, withdraw=withdraw)
+            versions = {crew: s.version for crew, s in done.saved.items()}
+            return HandedOut(plan.handed_out(versions), list(done.saved.values()), done.kept)
 
         return work
