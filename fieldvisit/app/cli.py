@@ -32,6 +32,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_plan",
     "fieldvisit.app.cli_assign",
     "fieldvisit.app.cli_replan",
+    "fieldvisit.app.cli_org",
+    "fieldvisit.app.cli_round",
 )
 
 

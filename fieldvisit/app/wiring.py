@@ -72,6 +72,9 @@ def build_services(
     # Imported here so that commands which never open a database start fast.
     from fieldvisit.routing.planner import solve
     from fieldvisit.services.admin.auth import AuthService
+    from fieldvisit.services.admin.declarations import Declarations
+    from fieldvisit.services.admin.organisation import OrgAdmin
+    from fieldvisit.services.admin.people import PeopleAdmin
     from fieldvisit.services.admin.user_admin import UsersAdmin
     from fieldvisit.services.admin.users import UserDirectory
     from fieldvisit.services.cases.detail import CaseDetails
@@ -142,6 +145,9 @@ def build_services(
         user_admin=UsersAdmin(factory, audit, clock),
         retention=RetentionService(factory, audit, clock),
         safety=safety,
+        org=OrgAdmin(factory, audit, clock),
+        people=PeopleAdmin(factory, audit, clock),
+        declarations=Declarations(factory, audit, clock),
     )
 
 

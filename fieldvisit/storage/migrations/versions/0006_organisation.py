@@ -8,6 +8,7 @@ Create Date: 2026-12-05 18:45:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,7 +18,7 @@ down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CREW_COLUMNS = (
+CREW_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("base_address", sa.String(length=300)),
     ("shift_start", sa.Time()),
     ("shift_end", sa.Time()),
