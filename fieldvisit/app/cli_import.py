@@ -69,15 +69,12 @@ def import_org_file(args: argparse.Namespace) -> int:
         actor = signed_in(args, services)
         try:
             if args.kind == "org":
-                result = services.org.apply(actor, org_batch(args.file))
-            elif args.kind == "availability":
-                result = services.declarations.record(
-                    actor, declaration_entries(args.file, "availability")
-                )
+                batch, unread = org_batch(args.file)
+                result = services.org.apply(actor, batch, unread=unread)
             else:
-                result = services.declarations.record(
-                    actor, (), declaration_entries(args.file, "consents")
-                )
+                entries, unread = declaration_entries(args.file, args.kind)
+                windows, consents = (entries, []) if args.kind == "availability" else ([], entries)
+                result = services.declarations.record(actor, windows, consents, unread)
         except OrgRejected as rejected:
             return print_rejected(rejected, args.lang)
     print_result(result, args.lang)

@@ -178,7 +178,10 @@ def change(args: argparse.Namespace) -> int:
 def print_rejected(rejected: OrgRejected, lang: str) -> int:
     """Every refused record with where it came from and the field; the exit status is 2."""
     for p in rejected.problems:
-        where = translate("org.cli.where", lang, sheet=p.sheet, row=p.row) if p.row else ""
+        where = ""
+        if p.row:
+            key = "org.cli.where" if p.sheet else "org.cli.where_row"
+            where = translate(key, lang, sheet=p.sheet, row=p.row)
         print(translate("org.cli.problem", lang, where=where, field=p.field, value=p.value,
                         problem=render(p.message, lang)), file=sys.stderr)  # fmt: skip
     print(translate("org.cli.nothing_written", lang), file=sys.stderr)

@@ -49,11 +49,12 @@ class Declarations:
         actor: Actor,
         windows: Sequence[Entry[AvailabilityInput]] = (),
         consents: Sequence[Entry[ConsentInput]] = (),
+        unread: Sequence[OrgProblem] = (),
     ) -> OrgResult:
         """Write every declaration or none; at the door a collector records one for the case."""
         if not (allows(actor, Permission.IMPORT_DATA) or allows(actor, Permission.RECORD_VISIT)):
             require(actor, Permission.IMPORT_DATA)
-        problems: list[OrgProblem] = []
+        problems: list[OrgProblem] = list(unread)  # rows of the same file that could not be read
         ids: list[int] = []
         with self._sessions.begin() as session:
             for entry in windows:

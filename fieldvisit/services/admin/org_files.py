@@ -25,7 +25,7 @@ from fieldvisit.domain.organisation import (
     parse_person,
     parse_team,
 )
-from fieldvisit.services.admin.organisation import Entry, OrgBatch, OrgProblem, OrgRejected
+from fieldvisit.services.admin.organisation import Entry, OrgBatch, OrgProblem
 
 T = TypeVar("T")
 KINDS = ("team", "creditor", "crew", "person")
@@ -99,8 +99,9 @@ def _parse(
         return None
 
 
-def org_batch(path: Path) -> OrgBatch:
-    """The records of an organisation file; ``OrgRejected`` lists every bad row and column."""
+def org_batch(path: Path) -> tuple[OrgBatch, list[OrgProblem]]:
+    """The records of an organisation file, and the rows and columns it could not read (the
+    service adds what the database refuses, then reports them all)."""
     profiles = available_profiles()
     parsers: dict[str, Callable[[Mapping[str, str]], Any]] = {
         "team": lambda v: parse_team(v, profiles), "creditor": parse_creditor,
@@ -123,15 +124,13 @@ def org_batch(path: Path) -> OrgBatch:
             entry = _parse(parsers[kind], sheet, row, values, problems)
             if entry is not None:
                 found[kind].append(entry)
-    if problems:
-        raise OrgRejected(problems)
-    if not any(found.values()):
+    if not any(found.values()) and not problems:
         raise ValidationError("import.error.empty_file")
-    return OrgBatch(found["team"], found["creditor"], found["crew"], found["person"])
+    return OrgBatch(found["team"], found["creditor"], found["crew"], found["person"]), problems
 
 
-def declaration_entries(path: Path, kind: str) -> list[Entry[Any]]:
-    """Windows/blackouts (``availability``) or ``consents`` of a file, every row checked."""
+def declaration_entries(path: Path, kind: str) -> tuple[list[Entry[Any]], list[OrgProblem]]:
+    """Windows/blackouts (``availability``) or ``consents`` of a file, and the bad rows."""
     parse = parse_availability if kind == "availability" else parse_consent
     problems: list[OrgProblem] = []
     entries: list[Entry[Any]] = []
@@ -140,8 +139,6 @@ def declaration_entries(path: Path, kind: str) -> list[Entry[Any]]:
             entry = _parse(parse, sheet, row, values, problems)
             if entry is not None:
                 entries.append(entry)
-    if problems:
-        raise OrgRejected(problems)
-    if not entries:
+    if not entries and not problems:
         raise ValidationError("import.error.empty_file")
-    return entries
+    return entries, problems

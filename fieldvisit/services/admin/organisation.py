@@ -60,6 +60,7 @@ class OrgRejected(ValidationError):  # noqa: N818  (a refusal, named as the call
     """A batch was refused; ``problems`` name every record and field, nothing was written."""
 
     def __init__(self, problems: Sequence[OrgProblem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.sheet, p.row))
         first = problems[0]
         super().__init__("org.error.rejected", count=len(problems), field=first.field)
         self.problems = tuple(problems)
@@ -136,12 +137,22 @@ class OrgAdmin:
     def profiles(self) -> tuple[str, ...]:
         return available_profiles()
 
-    def apply(self, actor: Actor, batch: OrgBatch, mode: Mode = Mode.UPSERT) -> OrgResult:
-        """Write the whole batch (teams, creditors, crews, then people) or nothing."""
+    def apply(
+        self,
+        actor: Actor,
+        batch: OrgBatch,
+        mode: Mode = Mode.UPSERT,
+        unread: Sequence[OrgProblem] = (),
+    ) -> OrgResult:
+        """Write the whole batch (teams, creditors, crews, then people) or nothing.
+
+        ``unread`` are the rows of the same file that could not be read: the batch is still
+        checked against the database, so one report names every problem, then nothing is written.
+        """
         self._check_rights(actor, batch)
         counts = dict.fromkeys(Outcome, 0)
         ids: list[int] = []
-        problems: list[OrgProblem] = []
+        problems: list[OrgProblem] = list(unread)
         with self._sessions.begin() as session:
             store = OrgStore(session, self._audit, actor, self._clock())
             steps = (
