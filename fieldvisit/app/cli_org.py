@@ -103,6 +103,8 @@ def plain(value: Any) -> Any:
 
 def _current(services: Any, actor: Any, kind: str, args: argparse.Namespace) -> dict[str, str]:
     """The stored record as text fields, so an edit changes only the options given."""
+    from fieldvisit.services.admin.org_text import crew_fields
+
     org = services.org
     if kind == "team":
         rows = [t for t in org.teams(actor) if t.code == args.code]
@@ -117,22 +119,6 @@ def _current(services: Any, actor: Any, kind: str, args: argparse.Namespace) -> 
         }  # fmt: skip
     crews = [c for c in org.crews(actor, args.team) if c.name == args.name]
     return {} if not crews else crew_fields(crews[0])
-
-
-def crew_fields(crew: Any) -> dict[str, str]:
-    day, base = crew.day, crew.base
-    return {
-        "team": crew.team, "name": crew.name,
-        "base_lat": "" if base is None else str(base[0]),
-        "base_lon": "" if base is None else str(base[1]),
-        "base_address": crew.base_address or "",
-        "shift_start": day.shift_start.isoformat("minutes"),
-        "shift_end": day.shift_end.isoformat("minutes"),
-        "break_earliest": day.break_earliest.isoformat("minutes"),
-        "break_latest": day.break_latest.isoformat("minutes"),
-        "break_minutes": str(day.break_minutes), "max_visits": str(day.max_visits),
-        "speed_kmh": "" if crew.speed_kmh is None else str(crew.speed_kmh),
-    }  # fmt: skip
 
 
 def change(args: argparse.Namespace) -> int:

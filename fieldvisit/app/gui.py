@@ -16,12 +16,12 @@ from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.routing.runner import solve_in_subprocess
 from fieldvisit.services.field.watch import SafetyWatcher
+from fieldvisit.ui.admin.first_run import first_run_sign_in
 from fieldvisit.ui.app_settings import AppSettings
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.field.watch_driver import WatcherDriver
 from fieldvisit.ui.gc_guard import GuiThreadCollector
 from fieldvisit.ui.language import QtTranslations, choose_language
-from fieldvisit.ui.login_dialog import password_sign_in
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
@@ -75,7 +75,8 @@ def run(url: str, requested_lang: str | None) -> int:
     tasks = TaskRunner(errors.report)
     anchor_daily(url, backend.database.session_factory, system_clock)
     watcher = _start_watcher(backend, tasks)
-    sign_in = password_sign_in(backend.services.auth, lang)
+    # On an empty database the first administrator is created instead of a sign-in.
+    sign_in = first_run_sign_in(backend.services, lang)
     session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
     try:
         if not session.start(lang):
