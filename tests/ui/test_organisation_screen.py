@@ -66,7 +66,8 @@ def test_first_run_creates_the_first_admin_and_signs_in(
     dialog.password.setText("first-admin-1")
     dialog.buttons.accepted.emit()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.actor is not None and dialog.actor.role is Role.ADMIN
+    assert dialog.actor is not None
+    assert dialog.actor.role is Role.ADMIN
     assert _count(empty_db, m.User) == 1
     # Once someone exists the window asks for a password instead.
     assert not fresh.org.is_empty()
@@ -182,14 +183,15 @@ def test_person_actions_and_the_chinese_screen(
     qtbot.waitUntil(lambda: screen.people.model.rowCount() == 2)
     row = [r["username"] for r in screen.people.model.rows].index("zhang")
     screen.people.table.selectRow(row)
-    deactivate = [b for b in screen.people.findChildren(type(screen.people.save_button))
-                  if b.text() == "停用"][0]  # fmt: skip
+    buttons = screen.people.findChildren(type(screen.people.save_button))
+    deactivate = next(b for b in buttons if b.text() == "停用")
     deactivate.click()
     qtbot.waitUntil(lambda: "已停用" in screen.people.message.text(), timeout=10_000)
     runner.wait_idle()
     with empty_db.session_factory() as s:
         zhang = s.scalar(select(m.User).where(m.User.username == "zhang"))
-        assert zhang is not None and zhang.active is False
+        assert zhang is not None
+        assert zhang.active is False
     if SCREENSHOTS:
         screen.tabs.setCurrentWidget(screen.crews)
         crew = {"team": "SH", "name": "浦东一组", "members": "", "base_lat": "31.2304",
