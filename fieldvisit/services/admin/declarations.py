@@ -65,6 +65,19 @@ class Declarations:
                 raise OrgRejected(problems)
         return OrgResult(created=len(ids), ids=tuple(ids))
 
+    def case_reference(self, actor: Actor, case_id: int) -> tuple[str, str]:
+        """The case number and creditor code a declaration names (the case detail pane)."""
+        with self._sessions() as session:
+            row = session.execute(
+                select(m.Case.case_number, m.Creditor.code, m.Case.team_id)
+                .join(m.Creditor)
+                .where(m.Case.id == case_id)
+            ).first()
+        if row is None or not may_see_team(actor, row[2]):
+            raise PermissionDeniedError("error.permission.team", role=actor.role.value,
+                                        team=row[2] if row else "-")  # fmt: skip
+        return row[0], row[1]
+
     def _one(self, session: Session, actor: Actor, entry: Entry[Any], problems: list[OrgProblem],
              write: object) -> list[int]:  # fmt: skip
         try:
