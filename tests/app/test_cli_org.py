@@ -194,3 +194,58 @@ def test_every_new_command_has_help(argv: list[str], capsys: pytest.CaptureFixtu
         main([*argv, "--help"])
     assert done.value.code == 0
     assert "usage: fieldvisit" in capsys.readouterr().out
+
+
+def test_case_rows_carry_their_zone_jurisdiction_and_profile(
+    onboarded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "us.csv"
+    header = "case number,name,home address,amount,dpd,team,lat,lon,timezone,jurisdiction,profile\n"
+    path.write_text(
+        header
+        + "US-1,Pat Doe,1 Main St Boston MA,100,40,BOS,42.36,-71.06,America/New_York,us-ma,\n"
+        + "US-2,Sam Roe,9 Elm St Chicago IL,100,40,BOS,41.88,-87.63,America/Chicago,US-IL,US\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "cases", str(path), "--creditor", "ACME", "--db", onboarded]) == 0
+    db = Database.open(onboarded)
+    with db.session_factory() as s:
+        rows = s.execute(
+            select(m.Case.case_number, m.Case.rule_profile, m.Address.timezone,
+                   m.Address.jurisdiction, m.Address.lat)
+            .join(m.Address, m.Address.debtor_id == m.Case.debtor_id)
+            .where(m.Case.case_number.like("US-%")).order_by(m.Case.case_number)
+        ).all()  # fmt: skip
+    db.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("US-1", None, "America/New_York", "US-MA", 42.36),
+        ("US-2", "US", "America/Chicago", "US-IL", 41.88),
+    ]
+    capsys.readouterr()
+    assert main(["check", "US-1", "--date", DAY, "--crew", "3", "--db", onboarded,
+                 "--lang", "en"]) in (0, 3, 4)  # fmt: skip
+    assert "Rule profile US-MA" in capsys.readouterr().out  # the address's own rules
+
+
+def test_a_bad_zone_or_profile_column_is_named_and_nothing_imported(
+    onboarded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "case number,name,amount,dpd,timezone,profile,lat\n"
+        "X-1,A,100,40,Beijing,,\n"
+        "X-2,B,100,40,Asia/Shanghai,MARS,31.2\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    code = main(["import", "cases", str(path), "--creditor", "ACME", "--db", onboarded,
+                 "--lang", "en"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 2
+    assert 'row 2, column timezone, value "Beijing"' in out
+    assert 'row 3, column profile, value "MARS"' in out
+    assert "row 3, column home_lon" in out  # a latitude without its longitude (no column)
+    db = Database.open(onboarded)
+    with db.session_factory() as s:
+        assert s.scalar(select(func.count()).where(m.Case.case_number.like("X-%"))) == 0
+    db.dispose()

@@ -43,7 +43,7 @@ def _row_errors(values: Mapping[str, Any]) -> list[tuple[str, str, Message]]:
         if text and _coordinate(text, limit) is None:
             found.append((name, text, Message("org.error.number", {"low": -limit, "high": limit})))
     if bool(lat) != bool(lon):
-        found.append(("home_lon" if lat else "home_lat", "", Message("org.error.base_pair")))
+        found.append(("home_lon" if lat else "home_lat", "", Message("org.error.location_pair")))
     zone = values.get("timezone") or ""
     if zone:
         try:
