@@ -157,10 +157,24 @@ def parse_team(values: Mapping[str, str], profiles: tuple[str, ...]) -> TeamInpu
         raise FieldError("profile", profile, "org.error.profile", allowed=", ".join(profiles))
     zone = check_timezone("timezone", _text(values, "timezone", required=True, size=64))
     region = _optional(values, "holiday_region", 16)
-    if region is not None and not _REGION.match(region.upper()):
-        raise FieldError("holiday_region", region, "org.error.region")
+    if region is not None:
+        _check_region(profile, region.upper())
     name = _text(values, "name", required=True)
     return TeamInput(code, name, profile, zone, region.upper() if region else None)
+
+
+def _check_region(profile: str, region: str) -> None:
+    """A subdivision the profile's holiday calendar knows (a German state, a UK nation)."""
+    import holidays
+
+    from fieldvisit.domain.compliance.profiles import load_profile
+
+    country = load_profile(profile).holiday_country
+    known = tuple(holidays.list_supported_countries().get(country, ()))
+    if not _REGION.match(region) or region not in known:
+        allowed = ", ".join(known) or "-"
+        raise FieldError("holiday_region", region, "org.error.region", country=country,
+                         allowed=allowed)  # fmt: skip
 
 
 def parse_creditor(values: Mapping[str, str]) -> CreditorInput:

@@ -221,3 +221,22 @@ def test_people_listed_with_their_crews_and_no_password_yet(
     with database.session_factory() as s:
         assert s.scalar(select(func.count()).select_from(m.CrewMember)) == 1
     assert {p.username: p for p in org.people(admin)}["zhang"].crews == ("B组",)
+
+
+@pytest.mark.parametrize(
+    ("profile", "region", "accepted"),
+    [("DE", "BY", True), ("UK", "SCT", True), ("DE", "XX", False), ("CN", "SH", False)],
+)
+def test_a_holiday_region_must_exist_in_the_profiles_calendar(
+    profile: str, region: str, accepted: bool
+) -> None:
+    from fieldvisit.domain.organisation import FieldError
+
+    values = {"code": "T", "name": "T", "profile": profile, "timezone": "Europe/Berlin",
+              "holiday_region": region.lower()}  # fmt: skip
+    if accepted:
+        assert parse_team(values, PROFILES).holiday_region == region
+    else:
+        with pytest.raises(FieldError) as refused:
+            parse_team(values, PROFILES)
+        assert refused.value.field == "holiday_region"
