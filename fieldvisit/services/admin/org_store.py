@@ -139,6 +139,17 @@ class OrgStore:
         # A person imported or added here has no password until an admin sets one.
         new = m.User(created_at=self._now, active=True, password_hash=None)
         written = self._apply("user", row or new, wanted, row is None)
+        # A person who changes team leaves the crews of the old one.
+        elsewhere = (
+            select(m.CrewMember.crew_id)
+            .join(m.Crew)
+            .where(
+                m.CrewMember.user_id == written.id,
+                m.Crew.team_id.is_distinct_from(team_id),
+            )
+        )
+        for crew_id in list(self.session.scalars(elsewhere)):
+            self._set_member(crew_id, written.id, present=False)
         if person.crew and team_id is not None:
             self.place_in_crew(written.id, team_id, person.crew)
         return written

@@ -240,3 +240,12 @@ def test_a_holiday_region_must_exist_in_the_profiles_calendar(
         with pytest.raises(FieldError) as refused:
             parse_team(values, PROFILES)
         assert refused.value.field == "holiday_region"
+
+
+def test_a_person_who_changes_team_leaves_the_old_crew(org: OrgAdmin, admin: Actor) -> None:
+    batch = OrgBatch(teams=[_team(), _team("BJ")], crews=[_crew("SH", "A组")],
+                     people=[_person("zhang", "collector", "SH", "A组")])  # type: ignore[arg-type]  # fmt: skip
+    org.apply(admin, batch)
+    org.apply(admin, OrgBatch(people=[_person("zhang", "collector", "BJ")]), Mode.EDIT)  # type: ignore[list-item]
+    assert org.crews(admin)[0].members == ()
+    assert {p.username: p for p in org.people(admin)}["zhang"].team == "BJ"
