@@ -35,6 +35,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_replan",
     "fieldvisit.app.cli_serve",
     "fieldvisit.app.cli_doctor",
+    "fieldvisit.app.cli_org",
+    "fieldvisit.app.cli_round",
 )
 
 

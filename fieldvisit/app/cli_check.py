@@ -1,9 +1,16 @@
-"""``fieldvisit check CASE_ID --date D --crew CREW_ID``: one case's verdict and its reasons."""
+"""``fieldvisit check CASE_ID --date D --crew CREW_ID [--at HH:MM] [--json]``: one case's
+verdict and its reasons, for the whole day or one visit starting at a time of day.
+
+The exit status lets scripts act on the answer: 0 allowed, 3 needs a manager's approval,
+4 blocked, 2 bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +20,7 @@ from fieldvisit.i18n import render, translate
 if TYPE_CHECKING:
     from fieldvisit.domain.access import Actor
     from fieldvisit.services.admin.auth import AuthService
-    from fieldvisit.services.planning.eligibility_model import CaseEligibility
+    from fieldvisit.services.planning.eligibility_model import CaseEligibility, SlotCheck
 
 # Shipped profile ids; kept literal so ``fieldvisit --help`` needs no resource loading.
 PROFILE_CHOICES = ("CN", "US", "US-MA", "UK", "IE", "DE")
@@ -37,7 +44,20 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "without it only the verdict is shown, which holds no personal data",
     )
     check.add_argument("--minutes", type=int, default=30, help="service time of the visit")
+    check.add_argument("--at", type=_time_of_day, default=None, metavar="HH:MM",
+                       help="check one visit starting then (the debtor's local time)")  # fmt: skip
+    check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=check_case)
+
+
+EXIT_STATUS = {"eligible": 0, "needs_approval": 3, "blocked": 4}
+
+
+def _time_of_day(value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(translate("org.error.time", "en")) from None
 
 
 def check_case(args: argparse.Namespace) -> int:
@@ -55,13 +75,41 @@ def check_case(args: argparse.Namespace) -> int:
             profile=args.profile,
             service_minutes=args.minutes,
         )
+        slot = None
+        if args.at is not None:
+            slot = _slot(service, actor, result, args)
     except NotFoundError as exc:  # an unknown case, crew or user is bad input
         print(render(exc.message, args.lang), file=sys.stderr)
         return 2
     finally:
         backend.close()
-    print("\n".join(explain(result, args.crew, args.lang)))
-    return 0
+    if args.json:
+        from fieldvisit.app.check_output import check_document
+
+        print(json.dumps(check_document(result, slot, args.crew, args.lang), ensure_ascii=False,
+                         indent=2))  # fmt: skip
+    else:
+        lines = explain(result, args.crew, args.lang)
+        if slot is not None:
+            from fieldvisit.app.check_output import explain_slot
+
+            lines += explain_slot(slot, args.lang)
+        print("\n".join(lines))
+    status = (slot or result).status.value
+    if slot is not None and not slot.fits:
+        status = "blocked"
+    return EXIT_STATUS[status]
+
+
+def _slot(
+    service: Any, actor: Actor, result: CaseEligibility, args: argparse.Namespace
+) -> SlotCheck:
+    from fieldvisit.services.planning.eligibility_model import SlotRequest
+
+    start = datetime.combine(args.date, args.at, ZoneInfo(result.timezone))
+    request = SlotRequest(result.case_id, start, args.minutes)
+    checks: tuple[SlotCheck, ...] = service.slot_verdicts(actor, args.date, args.crew, [request])
+    return checks[0]
 
 
 def _actor(args: argparse.Namespace, auth: AuthService) -> Actor:
@@ -101,8 +149,14 @@ def explain(result: CaseEligibility, crew: int | None, lang: str) -> list[str]:
         t("eligibility.check.status", status=t(f"eligibility.status.{result.status.value}")),
     ]
     if result.intervals:
-        spans = ", ".join(str(i) for i in result.intervals)
-        lines.append(t("eligibility.check.intervals", intervals=spans, tz=result.timezone))
+        from fieldvisit.app.check_output import approval_hours
+
+        clean, approval = approval_hours(result)
+        spans = ", ".join(str(i) for i in clean)
+        lines.append(t("eligibility.check.intervals", intervals=spans or "-", tz=result.timezone))
+        if approval:
+            hours = ", ".join(str(i) for i in approval)
+            lines.append(t("check.cli.approval_hours", intervals=hours, tz=result.timezone))
     else:
         lines.append(t("eligibility.check.no_intervals"))
     lines += _reasons(result, lang)

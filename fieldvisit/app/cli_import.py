@@ -1,4 +1,5 @@
-"""``fieldvisit import cases|contacts|payments FILE``: check and load a creditor's files."""
+"""``fieldvisit import cases|contacts|payments|org|availability|consents FILE``: check and load
+a creditor's files and the organisation's set-up, each file whole or not at all."""
 
 from __future__ import annotations
 
@@ -35,12 +36,49 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         )
         parser.add_argument("--errors", metavar="ERRFILE", type=Path, help="rejected rows (CSV)")
         parser.set_defaults(handler=import_file, kind=kind)
+    register_org_imports(kinds, common)
     last = kinds.add_parser(
         "last", help="when contacts (or KIND) were last imported", parents=[common]
     )
     last.add_argument("--kind", choices=("cases", "contacts", "payments"), default="contacts")
     last.add_argument("--creditor", metavar="CODE")
     last.set_defaults(handler=show_last_import)
+
+
+def register_org_imports(kinds: Any, common: argparse.ArgumentParser) -> None:
+    from fieldvisit.app.cli_login import add_login_options
+
+    for kind, text in (
+        ("org", "teams, creditors, crews and people (XLSX: one sheet each; CSV: a record column)"),
+        ("availability", "debtors' declared windows and blackouts"),
+        ("consents", "debtors' consents and notices given"),
+    ):
+        parser = kinds.add_parser(kind, help=f"import {text}", parents=[common])
+        parser.add_argument("file", type=Path)
+        add_login_options(parser)
+        parser.set_defaults(handler=import_org_file, kind=kind)
+
+
+def import_org_file(args: argparse.Namespace) -> int:
+    from fieldvisit.app.cli_org import print_rejected, print_result, signed_in
+    from fieldvisit.services.admin.org_files import declaration_entries, org_batch
+    from fieldvisit.services.admin.organisation import OrgRejected
+
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = signed_in(args, services)
+        try:
+            if args.kind == "org":
+                batch, unread = org_batch(args.file)
+                result = services.org.apply(actor, batch, unread=unread)
+            else:
+                entries, unread = declaration_entries(args.file, args.kind)
+                windows, consents = (entries, []) if args.kind == "availability" else ([], entries)
+                result = services.declarations.record(actor, windows, consents, unread)
+        except OrgRejected as rejected:
+            return print_rejected(rejected, args.lang)
+    print_result(result, args.lang)
+    return 0
 
 
 def import_file(args: argparse.Namespace) -> int:

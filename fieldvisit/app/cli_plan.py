@@ -51,7 +51,10 @@ def plan_day(args: argparse.Namespace) -> int:
         rounds = services.plan.rounds
         actor = login(args, services.auth)
         budget = Budget(seconds=args.seconds, seed=args.seed)
-        plan = services.plan.planning.optimise(actor, DayRequest(args.crew, args.date), budget)
+        # The crew's own day (shift, lunch break, maximum visits) as set on the Organisation screen.
+        template = services.org.day_template(args.crew)
+        request = DayRequest(args.crew, args.date, template=template)
+        plan = services.plan.planning.optimise(actor, request, budget)
         current = rounds.current_version(args.crew, args.date)
         saved = rounds.save_draft(actor, plan, current)
     _print_plan(args, plan, saved)

@@ -35,6 +35,32 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     passwd.add_argument("username")
     add_login_options(passwd)
     passwd.set_defaults(handler=set_password)
+    register_people(actions, common)
+
+
+def register_people(actions: Any, common: argparse.ArgumentParser) -> None:
+    """``users edit|list|unlock|clear-pin|deactivate|reactivate``: the Organisation screen's
+    people tab on the command line."""
+    edit = actions.add_parser("edit", help="change a person's name, role, team, crew, phone, "
+                              "language", parents=[common])  # fmt: skip
+    edit.add_argument("username")
+    for option in ("display-name", "role", "team", "crew", "phone", "language"):
+        edit.add_argument(f"--{option}", dest=f"f_{option.replace('-', '_')}", default=None,
+                          metavar="VALUE")  # fmt: skip
+    add_login_options(edit)
+    edit.set_defaults(handler=edit_person)
+    listing = actions.add_parser("list", help="list people", parents=[common])
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    add_login_options(listing)
+    listing.set_defaults(handler=list_people)
+    for action, text in (("unlock", "end a lock-out after failed sign-ins"),
+                         ("clear-pin", "clear a forgotten duress PIN (the person sets a new one)"),
+                         ("deactivate", "stop a person signing in (records are kept)"),
+                         ("reactivate", "let a deactivated person sign in again")):  # fmt: skip
+        parser = actions.add_parser(action, help=text, parents=[common])
+        parser.add_argument("username")
+        add_login_options(parser)
+        parser.set_defaults(handler=person_step, action=action)
 
 
 def _new_password() -> str:
@@ -69,4 +95,76 @@ def set_password(args: argparse.Namespace) -> int:
         user_id = services.users.user_id(args.username)
         services.user_admin.set_password(actor, user_id, _new_password())
     print(translate("records.users.password_set", args.lang, username=args.username))
+    return 0
+
+
+def edit_person(args: argparse.Namespace) -> int:
+    from fieldvisit.app.cli_org import print_rejected, print_result, signed_in
+    from fieldvisit.domain.organisation import FieldError, parse_person
+    from fieldvisit.services.admin.org_store import Mode
+    from fieldvisit.services.admin.organisation import Entry, OrgBatch, OrgProblem, OrgRejected
+
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = signed_in(args, services)
+        found = [p for p in services.org.people(actor) if p.username == args.username]
+        if not found:
+            from fieldvisit.domain.errors import NotFoundError
+
+            raise NotFoundError("error.auth.no_user", user=args.username)
+        person = found[0]
+        values = {
+            "username": person.username, "display_name": person.display_name,
+            "role": person.role.value, "team": person.team or "",
+            "crew": person.crews[0] if person.crews else "", "phone": person.phone or "",
+            "language": person.language or "",
+        }  # fmt: skip
+        values.update(
+            {k[2:]: v for k, v in vars(args).items() if k.startswith("f_") and v is not None}
+        )
+        try:
+            batch = OrgBatch(people=[Entry(parse_person(values))])
+            result = services.org.apply(actor, batch, Mode.EDIT)
+        except FieldError as error:
+            problem = OrgProblem("", 0, error.field, error.value, error.message)
+            return print_rejected(OrgRejected([problem]), args.lang)
+        except OrgRejected as rejected:
+            return print_rejected(rejected, args.lang)
+    print_result(result, args.lang)
+    return 0
+
+
+def list_people(args: argparse.Namespace) -> int:
+    import json
+
+    from fieldvisit.app.cli_org import plain, signed_in
+
+    with command_backend(args) as backend:
+        actor = signed_in(args, backend.services)
+        people = backend.services.org.people(actor)
+    if args.json:
+        print(json.dumps(plain(people), ensure_ascii=False, indent=2))
+        return 0
+    for p in people:
+        state = "" if p.active else " (inactive)"
+        print(f"{p.id}\t{p.username}\t{p.display_name}\t{p.role.value}\t{p.team or '-'}\t"
+              f"{','.join(p.crews) or '-'}{state}")  # fmt: skip
+    return 0
+
+
+def person_step(args: argparse.Namespace) -> int:
+    from fieldvisit.app.cli_org import signed_in
+
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = signed_in(args, services)
+        if args.action == "deactivate":
+            services.user_admin.deactivate(actor, services.users.user_id(args.username))
+        elif args.action == "unlock":
+            services.people.unlock(actor, args.username)
+        elif args.action == "clear-pin":
+            services.people.clear_duress_pin(actor, args.username)
+        else:
+            services.people.reactivate(actor, args.username)
+    print(translate(f"org.cli.person.{args.action}", args.lang, username=args.username))
     return 0

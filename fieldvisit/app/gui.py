@@ -19,12 +19,12 @@ from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, system_language, translate
 from fieldvisit.routing.runner import solve_in_subprocess
+from fieldvisit.ui.admin.first_run import first_run_sign_in
 from fieldvisit.ui.app_settings import AppSettings
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.field.watch_driver import WatcherDriver
 from fieldvisit.ui.gc_guard import GuiThreadCollector
 from fieldvisit.ui.language import QtTranslations, choose_language
-from fieldvisit.ui.login_dialog import password_sign_in
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
@@ -143,7 +143,8 @@ def _run_locked(
     tasks = TaskRunner(errors.report)
     anchor_daily(url, backend.database.session_factory, system_clock)
     watcher = _start_watcher(backend, tasks)
-    sign_in = password_sign_in(backend.services.auth, lang)
+    # On an empty database the first administrator is created instead of a sign-in.
+    sign_in = first_run_sign_in(backend.services, lang)
     session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
     # Fires once the sign-in dialog's event loop runs, i.e. when the window is on screen.
     QTimer.singleShot(

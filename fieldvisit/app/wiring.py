@@ -73,6 +73,9 @@ def build_services(
     # Imported here so that commands which never open a database start fast.
     from fieldvisit.routing.planner import solve
     from fieldvisit.services.admin.auth import AuthService
+    from fieldvisit.services.admin.declarations import Declarations
+    from fieldvisit.services.admin.organisation import OrgAdmin
+    from fieldvisit.services.admin.people import PeopleAdmin
     from fieldvisit.services.admin.sessions import SessionTokens
     from fieldvisit.services.admin.user_admin import UsersAdmin
     from fieldvisit.services.admin.users import UserDirectory
@@ -148,6 +151,9 @@ def build_services(
         retention=RetentionService(factory, audit, clock),
         safety=safety,
         tokens=SessionTokens(factory, clock),
+        org=OrgAdmin(factory, audit, clock),
+        people=PeopleAdmin(factory, audit, clock),
+        declarations=Declarations(factory, audit, clock),
     )
 
 

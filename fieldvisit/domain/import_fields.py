@@ -100,6 +100,12 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("product", _T.TEXT, False, ("产品", "产品类型", "product"), 32),
     FieldSpec("flags", _T.FLAGS, False, ("标记", "标签", "flags"), 200),
+    # Checked by the case writer: a located home, its own zone and rules, the case's profile.
+    FieldSpec("home_lat", _T.TEXT, False, ("纬度", "住址纬度", "home lat", "lat", "latitude"), 32),
+    FieldSpec("home_lon", _T.TEXT, False, ("经度", "住址经度", "home lon", "lon", "longitude"), 32),
+    FieldSpec("timezone", _T.TEXT, False, ("时区", "timezone", "time zone", "tz"), 64),
+    FieldSpec("jurisdiction", _T.TEXT, False, ("司法辖区", "辖区", "jurisdiction"), 16),
+    FieldSpec("rule_profile", _T.TEXT, False, ("规则配置", "rule profile", "profile"), 16),
 )
 CONTACT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(

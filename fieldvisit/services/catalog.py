@@ -12,6 +12,9 @@ from fieldvisit.domain.clock import Clock
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.planner import solve as solve_here
 from fieldvisit.services.admin.auth import AuthService
+from fieldvisit.services.admin.declarations import Declarations
+from fieldvisit.services.admin.organisation import OrgAdmin
+from fieldvisit.services.admin.people import PeopleAdmin
 from fieldvisit.services.admin.sessions import SessionTokens
 from fieldvisit.services.admin.user_admin import UsersAdmin
 from fieldvisit.services.admin.users import UserDirectory
@@ -89,4 +92,7 @@ class Services:
     user_admin: UsersAdmin
     retention: RetentionService
     safety: SafetyDeps
+    org: OrgAdmin  # teams, crews, creditors, people (the Organisation screen, ``fieldvisit org``)
+    people: PeopleAdmin
+    declarations: Declarations  # debtors' declared windows, blackouts and consents
     tokens: SessionTokens | None = None  # the team server's sign-in sessions

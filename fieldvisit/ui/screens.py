@@ -169,6 +169,12 @@ def _imports(context: ScreenContext) -> QWidget:
     return ImportScreen(context)
 
 
+def _organisation(context: ScreenContext) -> QWidget:
+    from fieldvisit.ui.admin.organisation_screen import OrganisationScreen
+
+    return OrganisationScreen(context)
+
+
 _P = Permission
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
@@ -192,6 +198,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("reports", "ui.screen.reports", "reports", _reports, (_P.VIEW_REPORTS,)),
     ScreenSpec("policy", "ui.screen.policy", "policy", _policy, (_P.EDIT_POLICY,)),
     ScreenSpec("import", "ui.screen.import", "import", _imports, (_P.IMPORT_DATA,)),
+    # Administrators set up everything; managers the crews of their own team.
+    ScreenSpec(
+        "organisation",
+        "ui.screen.organisation",
+        "user",
+        _organisation,
+        (_P.MANAGE_USERS, _P.ASSIGN_CASES),
+    ),
 )
 
 

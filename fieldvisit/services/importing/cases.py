@@ -10,6 +10,11 @@ from fieldvisit.domain.enums import AddressKind, CaseState, GeocodeQuality
 from fieldvisit.domain.import_rows import RowError, Validation, ValidRow
 from fieldvisit.domain.messages import Message
 from fieldvisit.services.audit import AuditEvent
+from fieldvisit.services.importing.case_places import (
+    creditor_currency,
+    home_location,
+    place_errors,
+)
 from fieldvisit.services.importing.context import ImportContext, WriteCounts, diff
 from fieldvisit.storage import importing as repo
 from fieldvisit.storage import models as m
@@ -43,6 +48,7 @@ class CaseWriter:
             for row in validation.valid
             if row.values.get("team") and row.values["team"] not in self._teams
         ]
+        errors += place_errors(validation)
         validation.reject(errors)
         numbers = [row.values["case_number"] for row in validation.valid]
         self._existing = repo.cases_by_number(self._ctx.session, self._ctx.creditor_id, numbers)
@@ -62,6 +68,7 @@ class CaseWriter:
         ctx = self._ctx
         debtor_of, known = self._debtors_for(rows)
         cases = []
+        currency = creditor_currency(ctx.session, ctx.creditor_id)
         for index, row in enumerate(rows):
             v = row.values
             state = v.get("state") or CaseState.ACTIVE.value
@@ -71,7 +78,7 @@ class CaseWriter:
                     "case_number": v["case_number"],
                     "debtor_id": debtor_of[index],
                     "product": v.get("product") or "credit_card",
-                    "currency": "CNY",
+                    "currency": currency,
                     "amount_overdue": v["amount_overdue"],
                     "principal": v.get("principal"),
                     "days_past_due": v["days_past_due"],
@@ -81,6 +88,7 @@ class CaseWriter:
                     "legal_hold": state == CaseState.LEGAL_HOLD.value,
                     "team_id": self._team_id(v),
                     "placed_on": v.get("placed_on"),
+                    "rule_profile": v.get("rule_profile") or None,
                     "created_at": ctx.now,
                     "updated_at": ctx.now,
                 }
@@ -254,7 +262,9 @@ def _address_values(
         "text": text,
         "city": row.values.get("city"),
         "district": row.values.get("district"),
-        "timezone": ctx.timezone.key,
+        "timezone": row.values.get("timezone") or ctx.timezone.key,
+        "jurisdiction": (row.values.get("jurisdiction") or "").upper() or None,
         "geocode_quality": GeocodeQuality.NONE.value,
         "is_primary": primary,
+        **(home_location(row, ctx.now) if kind == AddressKind.HOME.value else {}),
     }

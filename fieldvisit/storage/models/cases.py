@@ -20,6 +20,8 @@ class Creditor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # ISO 4217 code of the creditor's accounts; None: not stated yet.
+    currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class Debtor(Base):
@@ -115,6 +117,7 @@ class Availability(Base):
     # A blackout may concern one place only ("not at work").
     address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
     source: Mapped[str] = mapped_column(String(32), default="debtor")  # debtor | visit | import
+    declared_on: Mapped[date | None]  # when the debtor said so (COMPLIANCE: source and date)
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -20,6 +20,8 @@ class Team(Base):
     # The rule profile of the team's cases, unless an address names its own jurisdiction.
     rule_profile: Mapped[str] = mapped_column(String(16), default="CN")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # A holiday calendar subdivision where the profile needs one (a German state, a UK nation).
+    holiday_region: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
     crews: Mapped[list[Crew]] = relationship(back_populates="team", order_by="Crew.id")
@@ -55,6 +57,15 @@ class Crew(Base):
     # Where the crew's day starts and ends, unless a round says otherwise.
     base_lat: Mapped[float | None]
     base_lon: Mapped[float | None]
+    base_address: Mapped[str | None] = mapped_column(String(300))
+    # The crew's usual day (local wall-clock times); None: the product's default day.
+    shift_start: Mapped[time | None]
+    shift_end: Mapped[time | None]
+    break_earliest: Mapped[time | None]
+    break_latest: Mapped[time | None]
+    break_minutes: Mapped[int | None]
+    max_visits: Mapped[int | None]
+    speed_kmh: Mapped[float | None]
     active: Mapped[bool] = mapped_column(default=True)
 
     team: Mapped[Team] = relationship(back_populates="crews")

@@ -64,6 +64,7 @@ class CaseDetailPane(QWidget):
     """
 
     reveal_requested = Signal(int)  # case id
+    declare_requested = Signal(int)  # case id: record what the debtor declared
 
     def __init__(
         self,
@@ -72,6 +73,7 @@ class CaseDetailPane(QWidget):
         parent: QWidget | None = None,
         *,
         stepwise: bool = False,
+        can_declare: bool = False,
     ) -> None:
         super().__init__(parent)
         self._lang = lang
@@ -86,6 +88,9 @@ class CaseDetailPane(QWidget):
         self.reveal_button = QPushButton(self)
         self.reveal_button.setVisible(can_reveal)
         self.reveal_button.clicked.connect(self._on_reveal_button_clicked)
+        self.declare_button = QPushButton(self)
+        self.declare_button.setVisible(can_declare)
+        self.declare_button.clicked.connect(self._on_declare_button_clicked)
         self.tabs = QTabWidget(self)
         self._build_header()
         self._steps: deque[Callable[[], None]] = deque(
@@ -116,6 +121,7 @@ class CaseDetailPane(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.masked_badge)
+        header.addWidget(self.declare_button)
         header.addWidget(self.reveal_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -189,6 +195,7 @@ class CaseDetailPane(QWidget):
         for index, key in enumerate(("overview", "availability", "contacts", "money", "rules")):
             self.tabs.setTabText(index, t(f"ui.detail.tab.{key}"))
         self.reveal_button.setText(t("ui.detail.reveal"))
+        self.declare_button.setText(t("org.ui.declare.button"))
         self.reveal_button.setToolTip(t("ui.detail.reveal_hint"))
         self.map.set_empty_text(t("ui.detail.no_location"))
         self.eligibility.retranslate(lang)
@@ -346,3 +353,7 @@ class CaseDetailPane(QWidget):
     def _on_reveal_button_clicked(self) -> None:
         if self._detail is not None:
             self.reveal_requested.emit(self._detail.case_id)
+
+    def _on_declare_button_clicked(self) -> None:
+        if self._detail is not None:
+            self.declare_requested.emit(self._detail.case_id)

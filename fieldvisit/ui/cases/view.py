@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.domain.access import Permission, allows
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.masking import sees_full_personal_data
 from fieldvisit.i18n import translate
@@ -156,8 +157,15 @@ class CasesScreen(QWidget):
             return self._detail
         can_reveal = sees_full_personal_data(self._ctx.actor)
         # No parent yet: a hidden top-level widget is neither polished nor laid out until placed.
-        self._detail = detail = CaseDetailPane(self._lang, can_reveal, stepwise=True)
+        actor = self._ctx.actor
+        can_declare = allows(actor, Permission.IMPORT_DATA) or allows(
+            actor, Permission.RECORD_VISIT
+        )
+        self._detail = detail = CaseDetailPane(
+            self._lang, can_reveal, stepwise=True, can_declare=can_declare
+        )
         detail.reveal_requested.connect(self._on_detail_reveal_requested)
+        detail.declare_requested.connect(self._on_detail_declare_requested)
         self._steps.extend([detail.build_step] * detail.steps_left())
         self._steps.append(self._place_detail)
         return detail
@@ -366,3 +374,12 @@ class CasesScreen(QWidget):
         purpose = self.ask_purpose()
         if purpose:
             self._show_case(case_id, full_purpose=purpose)
+
+    def _on_detail_declare_requested(self, case_id: int) -> None:
+        from fieldvisit.ui.cases.declaration_dialog import DeclarationDialog
+
+        services = self._ctx.services
+        dialog = DeclarationDialog(services.declarations, self._ctx.actor, case_id, self._lang,
+                                   services.clock().date(), self)  # fmt: skip
+        if dialog.exec() == DeclarationDialog.DialogCode.Accepted:
+            self._show_case(case_id)  # the new declaration shows in the availability tab
