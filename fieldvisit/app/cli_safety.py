@@ -56,9 +56,13 @@ def run_watch(args: argparse.Namespace) -> int:
     if args.interval <= 0:
         raise ValidationError("safety.cli.bad_interval")
     with _backend(args) as backend:
-        watcher = SafetyWatcher(backend.services.safety, args.watcher_id)
+        services = backend.services
+        watcher = SafetyWatcher(
+            services.safety, args.watcher_id, after_pass=services.notify.after_pass
+        )
         if args.once:
             _print_raised(watcher.run_once(), args.lang)
+            watcher.retire()
             return 0
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

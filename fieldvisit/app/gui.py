@@ -31,7 +31,8 @@ def _start_watcher(backend: Backend, tasks: TaskRunner) -> WatcherDriver | None:
     """One machine on SQLite has no server-side watcher: the app owns the safety timers then."""
     if backend.database.engine.url.get_backend_name() != "sqlite":
         return None
-    watcher = SafetyWatcher(backend.services.safety)
+    services = backend.services
+    watcher = SafetyWatcher(services.safety, after_pass=services.notify.after_pass)
     driver = WatcherDriver(watcher, tasks)
     driver.start()
     return driver
@@ -86,6 +87,8 @@ def run(url: str, requested_lang: str | None) -> int:
         if watcher is not None:
             watcher.stop()
         tasks.shutdown()
+        if watcher is not None:
+            watcher.retire()
         settings.sync()
         backend.close()
 

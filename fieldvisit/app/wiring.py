@@ -76,9 +76,13 @@ def build_services(
     from fieldvisit.services.admin.users import UserDirectory
     from fieldvisit.services.cases.detail import CaseDetails
     from fieldvisit.services.cases.queries import CaseQueries
-    from fieldvisit.services.catalog import FieldServices, PlanServices, Services
+    from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
     from fieldvisit.services.field.board import SafetyBoard
     from fieldvisit.services.field.client import FieldClient
+    from fieldvisit.services.field.notify import Notifier
+    from fieldvisit.services.field.notify_channels import PushHub
+    from fieldvisit.services.field.notify_config import NotifyConfig
+    from fieldvisit.services.field.notify_health import WatcherHealth
     from fieldvisit.services.field.queue import LocalQueue
     from fieldvisit.services.field.response import SafetyResponse
     from fieldvisit.services.field.risk_register import RiskRegister
@@ -142,6 +146,9 @@ def build_services(
         user_admin=UsersAdmin(factory, audit, clock),
         retention=RetentionService(factory, audit, clock),
         safety=safety,
+        notify=NotifyServices(
+            NotifyConfig(safety), Notifier(safety, hub := PushHub()), WatcherHealth(safety), hub
+        ),
     )
 
 

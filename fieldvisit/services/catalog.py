@@ -18,11 +18,16 @@ from fieldvisit.services.cases.detail import CaseDetails
 from fieldvisit.services.cases.queries import CaseQueries
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
+from fieldvisit.services.field.notify import Notifier
+from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.field.notify_config import NotifyConfig
+from fieldvisit.services.field.notify_health import WatcherHealth
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.risk_register import RiskRegister
 from fieldvisit.services.field.status import SafetyStatus
 from fieldvisit.services.field.store import SafetyDeps
 from fieldvisit.services.field.today import FieldToday
+from fieldvisit.services.field.watch import PassHook
 from fieldvisit.services.importing.service import ImportService
 from fieldvisit.services.planning.assignment import AssignmentService
 from fieldvisit.services.planning.day import PlanningService
@@ -65,6 +70,21 @@ class FieldServices:
 
 
 @dataclass(frozen=True)
+class NotifyServices:
+    """Escalation that reaches people: routes per team, delivery, watcher health, push hook."""
+
+    config: NotifyConfig
+    notifier: Notifier
+    health: WatcherHealth
+    hub: PushHub  # the board and the team server's event stream subscribe here
+
+    @property
+    def after_pass(self) -> tuple[PassHook, ...]:
+        """What every watcher runs after its pass: check the other watchers, then deliver."""
+        return (self.health.check, self.notifier.run)
+
+
+@dataclass(frozen=True)
 class Services:
     """Every use case of one database, built once (``fieldvisit.app.wiring``)."""
 
@@ -86,3 +106,4 @@ class Services:
     user_admin: UsersAdmin
     retention: RetentionService
     safety: SafetyDeps
+    notify: NotifyServices

@@ -1,0 +1,204 @@
+"""Escalation reaches people: a missed check-out is mailed to a real SMTP server and posted, signed,
+to a real HTTP gateway; failures are retried with backoff and every attempt is on record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from fieldvisit.domain.enums import AlarmKind, RiskTier
+from fieldvisit.services.field.notify_channels import AlarmNotice
+from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.storage import migrate
+from fieldvisit.storage import models as m
+from fieldvisit.storage.database import Database
+from tests.services.notify_receivers import (  # noqa: F401 - fixtures
+    HttpReceiver,
+    SmtpServer,
+    free_port,
+    http_receiver,
+    smtp_server,
+)
+from tests.services.notify_world import (
+    CREW_PHONE,
+    MANAGER_PHONE,
+    Alerting,
+    gateway_calls,
+    set_up,
+    signed_payload,
+)
+from tests.services.test_safety_world import T0, World, build_world
+
+
+@pytest.fixture
+def alerting(database: Database, smtp_server: SmtpServer, http_receiver: HttpReceiver) -> Alerting:
+    return set_up(build_world(database), smtp_server.port, http_receiver.url)
+
+
+@pytest.fixture
+def sqlite_alerting(
+    sqlite_url: str, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> Alerting:
+    db = Database.open(sqlite_url)
+    migrate.upgrade(db.engine)
+    return set_up(build_world(db), smtp_server.port, http_receiver.url)
+
+
+def _overdue(world: World) -> int:
+    """A high-risk visit: due back at 30 min, overdue alarm at 32, one step every 2 min."""
+    world.mark_risk(RiskTier.HIGH)
+    return world.check_in().session_id
+
+
+def test_a_missed_check_out_reaches_the_crew_then_the_manager_by_mail_and_gateway(
+    alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    _overdue(alerting.world)
+    alerting.watch(31)
+    assert http_receiver.requests == [] and smtp_server.inbox.messages == []
+    alerting.watch(32)  # step 1: the crew is asked first, by text
+    assert gateway_calls(http_receiver) == [CREW_PHONE]
+    alerting.watch(34)  # step 2: the manager, by mail and by text
+    assert gateway_calls(http_receiver) == [CREW_PHONE, MANAGER_PHONE]
+    [(recipients, mail)] = smtp_server.inbox.messages
+    assert recipients == ["mgr@example.com"]
+    assert "Overdue" in mail["Subject"] and "甲队" in mail["Subject"]
+    text = mail.get_content()
+    assert (
+        "Asia/Shanghai" not in text and "10:34" in text
+    )  # raised at 02:34 UTC, told in local time
+    assert "WA1" not in text and "5000" not in text  # no debt details leave the building
+    payload = signed_payload(alerting, http_receiver.requests[1])
+    assert (payload["kind"], payload["step"], payload["audience"]) == ("overdue", 2, "manager")
+    assert payload["recipient"] == MANAGER_PHONE
+    assert alerting.attempts() == [
+        ("alarm1", f"webhook:{CREW_PHONE}", 1, "sent"),
+        ("alarm2", "email:mgr@example.com", 1, "sent"),
+        ("alarm2", f"webhook:{MANAGER_PHONE}", 1, "sent"),
+        ("alarm2", "push:", 1, "no_listener"),
+    ]
+    alerting.watch(34, seconds=5)  # a later pass sends nothing twice
+    assert len(http_receiver.requests) == 2 and len(smtp_server.inbox.messages) == 1
+
+
+def test_a_failing_gateway_is_retried_with_backoff_and_every_attempt_is_recorded(
+    sqlite_alerting: Alerting, http_receiver: HttpReceiver
+) -> None:
+    _overdue(sqlite_alerting.world)
+    http_receiver.answers = [503, 500]
+    sqlite_alerting.watch(32)
+    sqlite_alerting.watch(32, seconds=5)  # the first retry waits 10 s
+    assert len(http_receiver.requests) == 1
+    sqlite_alerting.watch(32, seconds=10)
+    sqlite_alerting.watch(32, seconds=25)  # the second waits 20 s more
+    assert len(http_receiver.requests) == 2
+    sqlite_alerting.watch(32, seconds=30)
+    assert len(http_receiver.requests) == 3
+    # The gateway sees one delivery id for all three, so it can drop a duplicate.
+    assert len({r.headers["x-fieldvisit-delivery"] for r in http_receiver.requests}) == 1
+    with sqlite_alerting.world.db.session_factory() as s:
+        rows = s.scalars(select(m.DeliveryAttempt).order_by(m.DeliveryAttempt.attempt)).all()
+        seen = [(r.attempt, r.outcome, r.error, r.next_attempt_at) for r in rows]
+    start = T0 + timedelta(minutes=32)
+    assert seen == [
+        (1, "failed", "webhook answered HTTP 503", start + timedelta(seconds=10)),
+        (2, "failed", "webhook answered HTTP 500", start + timedelta(seconds=30)),
+        (3, "sent", None, None),
+    ]
+
+
+def test_a_dead_mail_server_loses_no_alarm_and_is_tried_again(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer
+) -> None:
+    world = sqlite_alerting.world
+    _overdue(world)
+    smtp_server.controller.stop()
+    sqlite_alerting.watch(32)
+    report = sqlite_alerting.watch(34)
+    assert [r.alarm.step for r in report.raised] == [2]  # the alarm climbed regardless
+    with world.db.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(m.Alarm)) == 2
+    assert ("alarm2", "email:mgr@example.com", 1, "failed") in sqlite_alerting.attempts()
+    smtp_server.controller = Controller(
+        smtp_server.inbox, hostname="127.0.0.1", port=smtp_server.port
+    )
+    smtp_server.controller.start()  # the server is back: the retry after 10 s gets through
+    sqlite_alerting.watch(34, seconds=10)
+    assert ("alarm2", "email:mgr@example.com", 2, "sent") in sqlite_alerting.attempts()
+    assert [rcpt for rcpt, _ in smtp_server.inbox.messages] == [["mgr@example.com"]]
+
+
+def test_acknowledging_stops_the_ladder_and_its_deliveries(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    world = sqlite_alerting.world
+    session_id = _overdue(world)
+    http_receiver.answers = [503]  # the crew's text fails and waits for a retry...
+    sqlite_alerting.watch(32)
+    SafetyResponse(world.deps).acknowledge(world.manager, session_id, AlarmKind.OVERDUE)
+    for minute in (33, 36, 40, 60):  # ...which never comes, and no step follows
+        assert sqlite_alerting.watch(minute).raised == ()
+    assert len(http_receiver.requests) == 1 and smtp_server.inbox.messages == []
+    with world.db.session_factory() as s:
+        alarm = s.scalars(select(m.Alarm)).one()
+        assert (alarm.step, alarm.acknowledged_by) == (1, world.manager.user_id)
+    assert sqlite_alerting.attempts() == [("alarm1", f"webhook:{CREW_PHONE}", 1, "failed")]
+
+
+def test_push_reaches_the_subscribed_board_and_two_watchers_deliver_once(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer
+) -> None:
+    world = sqlite_alerting.world
+    _overdue(world)
+    pushed: list[AlarmNotice] = []
+    sqlite_alerting.hub.subscribe(lambda notice, _address: pushed.append(notice))
+    sqlite_alerting.watch(32, watcher="w1")
+    sqlite_alerting.watch(34, watcher="w1")
+    sqlite_alerting.watch(34, watcher="w2")
+    assert [(n.kind, n.step, n.crew) for n in pushed] == [("overdue", 2, "甲队")]
+    assert len(smtp_server.inbox.messages) == 1
+    assert ("alarm2", "push:", 1, "sent") in sqlite_alerting.attempts()
+
+
+def test_sos_skips_the_crew_and_duress_tells_the_manager_it_is_silent(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    from fieldvisit.services.field.visits import FieldVisits, Position
+
+    world = sqlite_alerting.world
+    info = world.check_in()
+    FieldVisits(world.deps).sos(world.collector, info.session_id, Position(31.2304, 121.4737))
+    sqlite_alerting.watch(1)
+    assert gateway_calls(http_receiver) == [MANAGER_PHONE]  # never the crew's own phone
+    payload = signed_payload(sqlite_alerting, http_receiver.requests[0])
+    assert (payload["kind"], payload["lat"], payload["lon"]) == ("sos", 31.2304, 121.4737)
+    [(_, mail)] = smtp_server.inbox.messages
+    assert "31.2304, 121.4737" in mail.get_content()
+
+
+def test_an_unconfigured_channel_is_recorded_as_a_failure_not_skipped(
+    sqlite_alerting: Alerting,
+) -> None:
+    world = sqlite_alerting.world
+    with world.db.session_factory.begin() as s:
+        s.get_one(m.NotifySettings, world.team_id).smtp_host = None
+    _overdue(world)
+    sqlite_alerting.watch(32)
+    sqlite_alerting.watch(34)
+    with world.db.session_factory() as s:
+        row = s.scalars(select(m.DeliveryAttempt).where(m.DeliveryAttempt.channel == "email")).one()
+    assert (row.outcome, row.error) == ("failed", "no SMTP server configured for this team")
+
+
+def test_the_unreachable_port_is_a_clear_error(sqlite_alerting: Alerting) -> None:
+    world = sqlite_alerting.world
+    with world.db.session_factory.begin() as s:
+        s.get_one(m.NotifySettings, world.team_id).webhook_url = f"http://127.0.0.1:{free_port()}/x"
+    _overdue(world)
+    sqlite_alerting.watch(32)
+    with world.db.session_factory() as s:
+        row = s.scalars(select(m.DeliveryAttempt)).one()
+    assert row.outcome == "failed" and row.error and "refused" in row.error.lower()
