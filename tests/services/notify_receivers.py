@@ -1,4 +1,4 @@
-"""Real receivers for delivery tests: an SMTP server (aiosmtpd) and an HTTP endpoint, on 127.0.0.1."""
+"""Real receivers for delivery tests: an SMTP server (aiosmtpd) and an HTTP gateway on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
