@@ -63,6 +63,14 @@ class NotifyConfig:
     def __init__(self, deps: SafetyDeps) -> None:
         self._deps = deps
 
+    def team_id(self, code: str) -> int:
+        """The team with ``code`` (how the command line names a team)."""
+        with self._deps.session_factory() as s:
+            found = s.scalars(select(m.Team.id).where(m.Team.code == code)).one_or_none()
+        if found is None:
+            raise NotFoundError("notify.error.no_team", team_id=code)
+        return found
+
     def routes(self, actor: Actor, team_id: int) -> list[RouteView]:
         _may_read(actor, team_id)
         ladder = self._deps.policy.ladder

@@ -1,0 +1,52 @@
+"""``fieldvisit notify`` sets delivery up; ``fieldvisit safety watch`` then delivers by itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from fieldvisit.app.cli import main
+from fieldvisit.domain.enums import RiskTier
+from fieldvisit.storage import migrate
+from fieldvisit.storage.database import Database
+from tests.services.notify_receivers import SmtpServer
+from tests.services.notify_world import admin_actor
+from tests.services.test_safety_world import KEY, T0, build_world
+
+
+@pytest.fixture
+def url_and_key(sqlite_url: str, tmp_path: Path) -> tuple[str, Path]:
+    db = Database.open(sqlite_url)
+    migrate.upgrade(db.engine)
+    world = build_world(db)
+    admin_actor(world)
+    world.mark_risk(RiskTier.HIGH)
+    world.check_in()
+    db.dispose()
+    key = tmp_path / "audit.key"
+    key.write_text(KEY.hex(), encoding="ascii")
+    return sqlite_url, key
+
+
+def test_configured_on_the_command_line_delivered_by_the_watcher(
+    url_and_key: tuple[str, Path], smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, key = url_and_key
+    base = ["--lang", "en", "notify"]
+    db = ["--db", url, "--audit-key", str(key), "--team", "T1"]
+    port = str(smtp_server.port)
+    channels = ["--smtp-host", "127.0.0.1", "--smtp-port", port, "--smtp-from", "fv@example.com"]
+    assert main([*base, "channels", *db, "--user", "admin", *channels, "--language", "en"]) == 0
+    assert main([*base, "set-step", *db, "--user", "mgr", "--step", "1", "--push"]) == 0
+    mail = ["--email", "mgr@example.com"]
+    assert main([*base, "set-step", *db, "--user", "mgr", "--step", "2", *mail]) == 0
+    assert main([*base, "set-step", *db, "--user", "mgr", "--step", "4", *mail]) != 0
+    assert "only be changed by an administrator" in capsys.readouterr().err
+    assert main([*base, "routes", *db, "--user", "mgr"]) == 0
+    assert "2\tmanager\temail\tmgr@example.com" in capsys.readouterr().out
+    watch = ["--lang", "en", "safety", "watch", "--once", "--db", url, "--audit-key", str(key)]
+    for minutes in (32, 34):
+        assert main([*watch, "--now", (T0 + timedelta(minutes=minutes)).isoformat()]) == 0
+    assert [rcpt for rcpt, _ in smtp_server.inbox.messages] == [["mgr@example.com"]]
