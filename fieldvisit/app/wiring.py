@@ -83,6 +83,7 @@ def build_services(
     from fieldvisit.services.field.notify_channels import PushHub
     from fieldvisit.services.field.notify_config import NotifyConfig
     from fieldvisit.services.field.notify_health import WatcherHealth
+    from fieldvisit.services.field.notify_log import DeliveryLog
     from fieldvisit.services.field.queue import LocalQueue
     from fieldvisit.services.field.response import SafetyResponse
     from fieldvisit.services.field.risk_register import RiskRegister
@@ -147,7 +148,11 @@ def build_services(
         retention=RetentionService(factory, audit, clock),
         safety=safety,
         notify=NotifyServices(
-            NotifyConfig(safety), Notifier(safety, hub := PushHub()), WatcherHealth(safety), hub
+            NotifyConfig(safety),
+            Notifier(safety, hub := PushHub()),
+            WatcherHealth(safety),
+            hub,
+            DeliveryLog(safety),
         ),
     )
 

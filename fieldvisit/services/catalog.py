@@ -22,6 +22,7 @@ from fieldvisit.services.field.notify import Notifier
 from fieldvisit.services.field.notify_channels import PushHub
 from fieldvisit.services.field.notify_config import NotifyConfig
 from fieldvisit.services.field.notify_health import WatcherHealth
+from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.risk_register import RiskRegister
 from fieldvisit.services.field.status import SafetyStatus
@@ -77,6 +78,7 @@ class NotifyServices:
     notifier: Notifier
     health: WatcherHealth
     hub: PushHub  # the board and the team server's event stream subscribe here
+    log: DeliveryLog
 
     @property
     def after_pass(self) -> tuple[PassHook, ...]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from fieldvisit.domain.enums import AlarmKind, RiskTier
 from fieldvisit.services.field.notify_channels import AlarmNotice
+from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
@@ -143,6 +144,11 @@ def test_acknowledging_stops_the_ladder_and_its_deliveries(
         alarm = s.scalars(select(m.Alarm)).one()
         assert (alarm.step, alarm.acknowledged_by) == (1, world.manager.user_id)
     assert sqlite_alerting.attempts() == [("alarm1", f"webhook:{CREW_PHONE}", 1, "failed")]
+    [step] = DeliveryLog(world.deps).for_session(world.manager, session_id)
+    assert (step.step, step.audience, step.acknowledged_by) == (1, "crew", "mgr")
+    assert [(a.channel, a.outcome, a.error) for a in step.attempts] == [
+        ("webhook", "failed", "webhook answered HTTP 503")
+    ]
 
 
 def test_push_reaches_the_subscribed_board_and_two_watchers_deliver_once(
