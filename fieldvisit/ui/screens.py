@@ -99,6 +99,8 @@ def _safety(context: ScreenContext) -> QWidget:
         context.actor,
         context.lang,
         context.tasks,
+        deliveries=context.services.notify.log,
+        hub=context.services.notify.hub,
     )
     board.start()
     return board

@@ -24,7 +24,10 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.services.field.board import BoardRow, BoardSnapshot, SafetyBoard
+from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.ui.field.board_deliveries import DeliveryPanel
 from fieldvisit.ui.field.board_model import SafetyBoardModel
 from fieldvisit.ui.tasks import TaskRunner
 
@@ -37,6 +40,7 @@ class SafetyBoardWidget(QWidget):
     alarm_raised = Signal(object)  # the new alarm keys of this refresh
     watcher_went_silent = Signal()
     refreshed = Signal(object)  # the BoardSnapshot
+    pushed = Signal(object)  # an AlarmNotice from the notifier, possibly from another thread
 
     def __init__(
         self,
@@ -48,9 +52,15 @@ class SafetyBoardWidget(QWidget):
         poll_ms: int = MAX_POLL_MS,
         zone: str = "Asia/Shanghai",
         parent: QWidget | None = None,
+        *,
+        deliveries: DeliveryLog | None = None,
+        hub: PushHub | None = None,
     ) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(zone)
+        self.deliveries = (
+            DeliveryPanel(deliveries, actor, lang, self._zone, runner, self) if deliveries else None
+        )
         self._board, self._response, self._actor, self._lang = board, response, actor, lang
         self._runner = runner
         self._seen: frozenset[tuple[int, str, int]] | None = None
@@ -62,6 +72,19 @@ class SafetyBoardWidget(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(min(poll_ms, MAX_POLL_MS))
         self.timer.timeout.connect(self._on_timer_timeout)
+        # A push from the in-app watcher refreshes at once instead of at the next poll; the
+        # signal crosses from the watcher's thread to this one safely.
+        self.pushed.connect(self._on_pushed)
+        self._unsubscribe = hub.subscribe(self._on_hub_notice) if hub is not None else None
+        if self._unsubscribe is not None:
+            unsubscribe = self._unsubscribe  # touches no widget: safe while the widget dies
+            self.destroyed.connect(lambda *_args: unsubscribe())
+
+    def _on_hub_notice(self, notice: object, _address: str) -> None:
+        self.pushed.emit(notice)
+
+    def _on_pushed(self, _notice: object) -> None:
+        self.refresh()
 
     def _build(self) -> None:
         self.watcher_label = QLabel(self)
@@ -91,6 +114,8 @@ class SafetyBoardWidget(QWidget):
         for widget in (self.watcher_label, self.table, self.instructions):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        if self.deliveries is not None:
+            layout.addWidget(self.deliveries)
         layout.addWidget(self.notices)
         self._update_buttons()
 
@@ -104,6 +129,9 @@ class SafetyBoardWidget(QWidget):
 
     def stop(self) -> None:
         self.timer.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def refresh(self) -> None:
         self._run(lambda: self._board.snapshot(self._actor), self._on_snapshot_loaded)
@@ -139,6 +167,7 @@ class SafetyBoardWidget(QWidget):
             self._announce(translate("safety.board.new_alarm", self._lang, count=len(new)))
             self.alarm_raised.emit(sorted(new))
         self._seen = snapshot.alarm_keys
+        self._show_deliveries()
         self.refreshed.emit(snapshot)
 
     def _announce(self, text: str) -> None:
@@ -191,6 +220,12 @@ class SafetyBoardWidget(QWidget):
 
     def _on_table_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
+        self._show_deliveries()
+
+    def _show_deliveries(self) -> None:
+        if self.deliveries is not None:
+            row = self.selected_row()
+            self.deliveries.show_session(row.session_id if row else None)
 
     def _update_buttons(self) -> None:
         row = self.selected_row()
