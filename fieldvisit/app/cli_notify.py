@@ -1,4 +1,4 @@
-"""``fieldvisit notify routes | set-step | channels | new-secret``: who is told at which step."""
+"""``fieldvisit notify routes | set-step | channels | new-secret | outages``: who is told, when."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "new-secret", help="a new webhook signing secret (admin)", parents=[common, who]
     )
     secret.set_defaults(handler=run_new_secret)
+    outages = actions.add_parser(
+        "outages", help="watchers that went silent; --ack to acknowledge one", parents=[common]
+    )
+    outages.add_argument("--user", required=True, help="the safety lead or a manager")
+    outages.add_argument("--ack", type=int, default=None, metavar="ID")
+    outages.add_argument("--audit-key", type=Path, default=None, metavar="PATH")
+    outages.set_defaults(handler=run_outages)
 
 
 def _backend(args: argparse.Namespace) -> Backend:
@@ -109,4 +116,26 @@ def run_new_secret(args: argparse.Namespace) -> int:
         secret = backend.services.notify.config.new_webhook_secret(actor, team)
     print(translate("notify.cli.secret", args.lang, team=args.team))
     print(secret)
+    return 0
+
+
+def run_outages(args: argparse.Namespace) -> int:
+    from fieldvisit.services.field.safety_users import actor_by_username
+
+    with _backend(args) as backend:
+        services = backend.services
+        actor = actor_by_username(services.safety, args.user)
+        if args.ack is not None:
+            services.notify.health.acknowledge(actor, args.ack)
+        for outage in services.notify.health.outages(actor):
+            key = "notify.cli.outage_over" if outage.recovered_at else "notify.cli.outage"
+            print(
+                translate(
+                    key,
+                    args.lang,
+                    id=outage.id,
+                    watcher=outage.watcher_id,
+                    at=outage.last_beat_at.isoformat(timespec="seconds"),
+                )
+            )
     return 0

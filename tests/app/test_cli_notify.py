@@ -10,6 +10,7 @@ import pytest
 from fieldvisit.app.cli import main
 from fieldvisit.domain.enums import RiskTier
 from fieldvisit.storage import migrate
+from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.notify_receivers import SmtpServer
 from tests.services.notify_world import admin_actor
@@ -50,3 +51,21 @@ def test_configured_on_the_command_line_delivered_by_the_watcher(
     for minutes in (32, 34):
         assert main([*watch, "--now", (T0 + timedelta(minutes=minutes)).isoformat()]) == 0
     assert [rcpt for rcpt, _ in smtp_server.inbox.messages] == [["mgr@example.com"]]
+
+
+def test_the_safety_lead_lists_and_acknowledges_a_watcher_outage(
+    url_and_key: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, key = url_and_key
+    watch = ["safety", "watch", "--once", "--db", url, "--audit-key", str(key)]
+    db = ["--db", url, "--audit-key", str(key)]
+    # A watcher that crashed leaves its beat behind (a clean --once removes its own).
+    database = Database.open(url)
+    with database.session_factory.begin() as s:
+        s.add(m.WatcherHeartbeat(watcher_id="server-a", host="srv", beat_at=T0, started_at=T0))
+    database.dispose()
+    assert main([*watch, "--now", (T0 + timedelta(minutes=2)).isoformat()]) == 0
+    assert main(["--lang", "en", "notify", "outages", *db, "--user", "lead"]) == 0
+    assert "#1 watcher server-a silent since 2026-12-01T02:00:00+00:00" in capsys.readouterr().out
+    assert main(["--lang", "en", "notify", "outages", *db, "--user", "lead", "--ack", "1"]) == 0
+    assert "server-a" not in capsys.readouterr().out
