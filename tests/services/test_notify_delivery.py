@@ -166,7 +166,7 @@ def test_push_reaches_the_subscribed_board_and_two_watchers_deliver_once(
     assert ("alarm2", "push:", 1, "sent") in sqlite_alerting.attempts()
 
 
-def test_sos_skips_the_crew_and_duress_tells_the_manager_it_is_silent(
+def test_sos_skips_the_crew_and_carries_the_position(
     sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
 ) -> None:
     from fieldvisit.services.field.visits import FieldVisits, Position
@@ -180,6 +180,25 @@ def test_sos_skips_the_crew_and_duress_tells_the_manager_it_is_silent(
     assert (payload["kind"], payload["lat"], payload["lon"]) == ("sos", 31.2304, 121.4737)
     [(_, mail)] = smtp_server.inbox.messages
     assert "31.2304, 121.4737" in mail.get_content()
+
+
+def test_duress_reaches_the_manager_marked_silent_and_never_the_crew(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    from fieldvisit.services.field.checkout import CheckOut, FieldCheckout
+    from fieldvisit.services.field.pins import set_duress_pin
+    from tests.services.test_safety_world import outcome
+
+    world = sqlite_alerting.world
+    set_duress_pin(world.deps, world.collector, "9111")
+    info = world.check_in()
+    forced = CheckOut(info.visit_id or 0, outcome(), pin="9111")
+    FieldCheckout(world.deps).check_out(world.collector, forced)
+    sqlite_alerting.watch(1)
+    assert gateway_calls(http_receiver) == [MANAGER_PHONE]
+    assert signed_payload(sqlite_alerting, http_receiver.requests[0])["silent"] is True
+    [(_, mail)] = smtp_server.inbox.messages
+    assert "do not call the crew's phones" in mail.get_content()
 
 
 def test_an_unconfigured_channel_is_recorded_as_a_failure_not_skipped(
@@ -206,3 +225,30 @@ def test_the_unreachable_port_is_a_clear_error(sqlite_alerting: Alerting) -> Non
         row = s.scalars(select(m.DeliveryAttempt)).one()
     assert row.outcome == "failed"
     assert "refused" in (row.error or "").lower()
+
+
+class _Crash(BaseException):
+    """The watcher's process dying in the middle of a send (not an error it could catch)."""
+
+
+def test_a_send_cut_short_by_a_dying_watcher_is_sent_again_after_the_claim_timeout(
+    sqlite_alerting: Alerting,
+) -> None:
+    _overdue(sqlite_alerting.world)
+    sqlite_alerting.watch(32)
+
+    def die(_notice: AlarmNotice, _address: str) -> None:
+        raise _Crash
+
+    unsubscribe = sqlite_alerting.hub.subscribe(die)
+    with pytest.raises(_Crash):
+        sqlite_alerting.watch(34)
+    unsubscribe()
+    received: list[AlarmNotice] = []
+    sqlite_alerting.hub.subscribe(lambda notice, _address: received.append(notice))
+    sqlite_alerting.watch(35)  # another watcher may still be sending: wait
+    assert received == []
+    sqlite_alerting.watch(36, watcher="w2")
+    assert [n.step for n in received] == [2]
+    pushes = [a for a in sqlite_alerting.attempts() if a[1] == "push:"]
+    assert pushes == [("alarm2", "push:", 1, "failed"), ("alarm2", "push:", 2, "sent")]
