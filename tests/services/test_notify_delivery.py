@@ -3,6 +3,7 @@ to a real HTTP gateway; failures are retried with backoff and every attempt is o
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,27 @@ def test_a_send_cut_short_by_a_dying_watcher_is_sent_again_after_the_claim_timeo
     assert [n.step for n in received] == [2]
     pushes = [a for a in sqlite_alerting.attempts() if a[1] == "push:"]
     assert pushes == [("alarm2", "push:", 1, "failed"), ("alarm2", "push:", 2, "sent")]
+
+
+def test_a_called_off_alarm_stands_down_everyone_it_reached_by_the_same_channel(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    from fieldvisit.services.field.checkout import CheckOut, FieldCheckout
+    from tests.services.test_safety_world import outcome
+
+    world = sqlite_alerting.world
+    world.mark_risk(RiskTier.HIGH)
+    info = world.check_in()
+    sqlite_alerting.watch(32)
+    sqlite_alerting.watch(34)
+    world.clock.now = T0 + timedelta(minutes=35)  # the crew checks out late: alarm called off
+    FieldCheckout(world.deps).check_out(world.collector, CheckOut(info.visit_id or 0, outcome()))
+    sqlite_alerting.watch(35)
+    sqlite_alerting.watch(40)  # told once
+    payloads = [json.loads(r.body) for r in http_receiver.requests]
+    told = sorted(p["recipient"] for p in payloads if p["stand_down"])
+    assert told == sorted([CREW_PHONE, MANAGER_PHONE])
+    subjects = [str(mail["Subject"]) for _, mail in smtp_server.inbox.messages]
+    assert len(subjects) == 2
+    assert subjects[1].startswith("[FieldVisit] Stand down")
+    assert ("standdown2", "push:", 1, "no_listener") not in sqlite_alerting.attempts()

@@ -12,8 +12,8 @@ import logging
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -36,7 +36,19 @@ from fieldvisit.storage import models as m
 
 _log = logging.getLogger(__name__)
 DONE = frozenset({"sent", "no_listener", "gave_up"})
+STAND_DOWN_WITHIN = timedelta(hours=12)  # older cancellations are not announced any more
 MAX_PARALLEL = 4  # one slow SMTP server must not hold up the webhook to the SMS gateway
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    address: str
+    user_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.channel, self.address
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,11 @@ class Notifier:
     def run(self, watcher_id: str | None = None) -> DeliveryReport:
         now = self._deps.clock()
         with self._deps.session_factory() as s:
-            jobs = [*self._alarm_jobs(s, now), *self._watcher_jobs(s, now)]
+            jobs = [
+                *self._alarm_jobs(s, now),
+                *self._stand_down_jobs(s, now),
+                *self._watcher_jobs(s, now),
+            ]
         claimed = [job for job in jobs if self._claim(job, now, watcher_id)]
         if not claimed:
             return DeliveryReport()
@@ -107,9 +123,38 @@ class Notifier:
             notice = alarm_notice(s, alarm, self._deps.policy)
             if notice.team_id is None:
                 continue
-            routes = _routes(s, notice.team_id, notice.step)
+            routes = _recipients(_routes(s, notice.team_id, notice.step))
             channels = team_channels(s.get(m.NotifySettings, notice.team_id))
             jobs.extend(self._due(s, notice, routes, channels, now, alarm_id=alarm.id))
+        return jobs
+
+    def _stand_down_jobs(self, s: Session, now: datetime) -> list[Job]:
+        """An alarm called off (false alarm, crew back late): everyone it reached is told,
+        by the channel that reached them."""
+        alarms = s.scalars(
+            select(m.Alarm).where(
+                m.Alarm.state == AlarmState.CANCELLED.value,
+                m.Alarm.resolved_at >= now - STAND_DOWN_WITHIN,
+            )
+        )
+        jobs: list[Job] = []
+        for alarm in alarms:
+            reached = s.execute(
+                select(m.DeliveryAttempt.channel, m.DeliveryAttempt.address)
+                .where(
+                    m.DeliveryAttempt.alarm_id == alarm.id,
+                    m.DeliveryAttempt.outcome == "sent",
+                    m.DeliveryAttempt.target == f"alarm:{alarm.id}",
+                )
+                .distinct()
+            ).all()
+            if not reached:
+                continue
+            notice = alarm_notice(s, alarm, self._deps.policy)
+            notice = replace(notice, target=f"standdown:{alarm.id}", stand_down=True)
+            channels = team_channels(s.get(m.NotifySettings, notice.team_id))
+            recipients = [Recipient(channel, address) for channel, address in reached]
+            jobs.extend(self._due(s, notice, recipients, channels, now, alarm_id=alarm.id))
         return jobs
 
     def _watcher_jobs(self, s: Session, now: datetime) -> list[Job]:
@@ -123,10 +168,8 @@ class Notifier:
         for row in rows:
             seen: set[tuple[str, str]] = set()
             for team in s.scalars(select(m.Team).order_by(m.Team.id)):
-                routes = [
-                    r for r in _routes(s, team.id, step) if (r.channel, r.address) not in seen
-                ]
-                seen.update((r.channel, r.address) for r in routes)
+                routes = [r for r in _recipients(_routes(s, team.id, step)) if r.key not in seen]
+                seen.update(r.key for r in routes)
                 notice = watcher_notice(row, step, team.timezone)
                 channels = team_channels(s.get(m.NotifySettings, team.id))
                 jobs.extend(self._due(s, notice, routes, channels, now, watcher_alarm_id=row.id))
@@ -136,7 +179,7 @@ class Notifier:
         self,
         s: Session,
         notice: AlarmNotice,
-        routes: Sequence[m.NotifyRoute],
+        routes: Sequence[Recipient],
         channels: TeamChannels,
         now: datetime,
         *,
@@ -268,6 +311,10 @@ class Notifier:
                 )
 
 
+def _recipients(routes: Sequence[m.NotifyRoute]) -> list[Recipient]:
+    return [Recipient(r.channel, r.address, r.user_id) for r in routes]
+
+
 def _routes(s: Session, team_id: int, step: int) -> list[m.NotifyRoute]:
     return list(
         s.scalars(
@@ -295,7 +342,7 @@ def _last_attempt(s: Session, target: str, channel: str, address: str) -> m.Deli
     ).first()
 
 
-def _language(s: Session, route: m.NotifyRoute, channels: TeamChannels) -> str:
+def _language(s: Session, route: Recipient, channels: TeamChannels) -> str:
     user = s.get(m.User, route.user_id) if route.user_id is not None else None
     if user is not None and user.language in ("zh", "en"):
         return user.language

@@ -36,7 +36,7 @@ class AlarmNotice:
     """What every channel says about one alarm step. No debt details: the gateway is a third
     party, so the notice names the crew, where it is and what to do, never the case or amount."""
 
-    target: str  # alarm:<id> or watcher:<id>
+    target: str  # alarm:<id>, standdown:<id> or watcher:<id>
     kind: str  # overdue | sos | duress | watcher
     step: int
     audience: str
@@ -52,6 +52,7 @@ class AlarmNotice:
     silent: bool
     instructions: str  # message id
     watcher_id: str | None = None
+    stand_down: bool = False  # the alarm was called off: everyone it reached is told
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -65,6 +65,9 @@ def watcher_notice(row: m.WatcherAlarm, step: int, timezone: str) -> AlarmNotice
 
 
 def subject(notice: AlarmNotice, lang: str) -> str:
+    if notice.stand_down:
+        kind = translate(f"safety.alarm.{notice.kind}", lang)
+        return translate("notify.subject.stand_down", lang, kind=kind, crew=notice.crew)
     if notice.kind == "watcher":
         return translate("notify.subject.watcher", lang, watcher=notice.watcher_id)
     kind = translate(f"safety.alarm.{notice.kind}", lang)
@@ -87,5 +90,8 @@ def body(notice: AlarmNotice, lang: str) -> str:
             lines.append(translate("notify.body.position", lang, lat=notice.lat, lon=notice.lon))
         if notice.silent:
             lines.append(translate("notify.body.silent", lang))
-    lines.append(translate(notice.instructions, lang))
+    if notice.stand_down:
+        lines.append(translate("notify.stand_down.instructions", lang))
+    else:
+        lines.append(translate(notice.instructions, lang))
     return "\n".join(lines)
