@@ -21,16 +21,25 @@ from sqlalchemy.orm import Session
 from fieldvisit.domain.enums import AlarmState
 from fieldvisit.domain.notify_retry import RetryPolicy
 from fieldvisit.domain.notify_rules import NotifyChannel
-from fieldvisit.domain.safety_policy import Audience
 from fieldvisit.services.field.notify_channels import (
     AlarmNotice,
     DeliveryError,
     PushHub,
-    SmtpSettings,
     post_webhook,
     send_email,
 )
 from fieldvisit.services.field.notify_content import alarm_notice, body, subject, watcher_notice
+from fieldvisit.services.field.notify_recipients import (
+    Recipient,
+    TeamChannels,
+    language,
+    lead_step,
+    recipients,
+    smtp,
+    team_channels,
+    team_routes,
+    webhook,
+)
 from fieldvisit.services.field.store import SafetyDeps, insert_ignore
 from fieldvisit.storage import models as m
 
@@ -38,26 +47,6 @@ _log = logging.getLogger(__name__)
 DONE = frozenset({"sent", "no_listener", "gave_up"})
 STAND_DOWN_WITHIN = timedelta(hours=12)  # older cancellations are not announced any more
 MAX_PARALLEL = 4  # one slow SMTP server must not hold up the webhook to the SMS gateway
-
-
-@dataclass(frozen=True)
-class Recipient:
-    channel: str
-    address: str
-    user_id: int | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.channel, self.address
-
-
-@dataclass(frozen=True)
-class TeamChannels:
-    """A team's channel settings as plain values, safe to hand to the sending threads."""
-
-    smtp: SmtpSettings | None
-    webhook: tuple[str, str] | None  # url, secret
-    language: str = "zh"
 
 
 @dataclass(frozen=True)
@@ -117,13 +106,19 @@ class Notifier:
     # -- what is due -------------------------------------------------------------------------
 
     def _alarm_jobs(self, s: Session, now: datetime) -> list[Job]:
-        alarms = list(s.scalars(select(m.Alarm).where(m.Alarm.state == AlarmState.OPEN.value)))
+        alarms = list(
+            s.scalars(
+                select(m.Alarm).where(
+                    m.Alarm.state == AlarmState.OPEN.value, m.Alarm.session_id.is_not(None)
+                )
+            )
+        )
         jobs: list[Job] = []
         for alarm in alarms:
-            notice = alarm_notice(s, alarm, self._deps.policy)
-            if notice.team_id is None:
+            notice = self._notice(s, alarm)
+            if notice is None or notice.team_id is None:
                 continue
-            routes = _recipients(_routes(s, notice.team_id, notice.step))
+            routes = recipients(team_routes(s, notice.team_id, notice.step))
             channels = team_channels(s.get(m.NotifySettings, notice.team_id))
             jobs.extend(self._due(s, notice, routes, channels, now, alarm_id=alarm.id))
         return jobs
@@ -135,6 +130,7 @@ class Notifier:
             select(m.Alarm).where(
                 m.Alarm.state == AlarmState.CANCELLED.value,
                 m.Alarm.resolved_at >= now - STAND_DOWN_WITHIN,
+                m.Alarm.session_id.is_not(None),
             )
         )
         jobs: list[Job] = []
@@ -150,12 +146,22 @@ class Notifier:
             ).all()
             if not reached:
                 continue
-            notice = alarm_notice(s, alarm, self._deps.policy)
-            notice = replace(notice, target=f"standdown:{alarm.id}", stand_down=True)
+            found = self._notice(s, alarm)
+            if found is None:
+                continue
+            notice = replace(found, target=f"standdown:{alarm.id}", stand_down=True)
             channels = team_channels(s.get(m.NotifySettings, notice.team_id))
             recipients = [Recipient(channel, address) for channel, address in reached]
             jobs.extend(self._due(s, notice, recipients, channels, now, alarm_id=alarm.id))
         return jobs
+
+    def _notice(self, s: Session, alarm: m.Alarm) -> AlarmNotice | None:
+        """One alarm that cannot be described (a row left half-made) must not hold up the rest."""
+        try:
+            return alarm_notice(s, alarm, self._deps.policy)
+        except Exception:
+            _log.exception("alarm %s cannot be described; not delivered", alarm.id)
+            return None
 
     def _watcher_jobs(self, s: Session, now: datetime) -> list[Job]:
         rows = list(
@@ -163,12 +169,12 @@ class Notifier:
         )
         if not rows:
             return []
-        step = _lead_step(self._deps)
+        step = lead_step(self._deps)
         jobs: list[Job] = []
         for row in rows:
             seen: set[tuple[str, str]] = set()
             for team in s.scalars(select(m.Team).order_by(m.Team.id)):
-                routes = [r for r in _recipients(_routes(s, team.id, step)) if r.key not in seen]
+                routes = [r for r in recipients(team_routes(s, team.id, step)) if r.key not in seen]
                 seen.update(r.key for r in routes)
                 notice = watcher_notice(row, step, team.timezone)
                 channels = team_channels(s.get(m.NotifySettings, team.id))
@@ -200,7 +206,7 @@ class Notifier:
                 elif last.next_attempt_at is None or now < last.next_attempt_at:
                     continue
                 attempt = last.attempt + 1
-            lang = _language(s, route, channels)
+            lang = language(s, route, channels)
             channel = NotifyChannel(route.channel)
             jobs.append(
                 Job(
@@ -251,7 +257,7 @@ class Notifier:
                 return None if self.hub.publish(job.notice, job.address) else "no_listener"
             if job.channel == NotifyChannel.EMAIL:
                 send_email(
-                    _smtp(job.channels),
+                    smtp(job.channels),
                     job.address,
                     subject(job.notice, job.lang),
                     body(job.notice, job.lang),
@@ -259,7 +265,7 @@ class Notifier:
                     self._deps.clock(),
                 )
             else:
-                url, secret = _webhook(job.channels)
+                url, secret = webhook(job.channels)
                 payload = {
                     **job.notice.as_json(),
                     "recipient": job.address,
@@ -311,24 +317,6 @@ class Notifier:
                 )
 
 
-def _recipients(routes: Sequence[m.NotifyRoute]) -> list[Recipient]:
-    return [Recipient(r.channel, r.address, r.user_id) for r in routes]
-
-
-def _routes(s: Session, team_id: int, step: int) -> list[m.NotifyRoute]:
-    return list(
-        s.scalars(
-            select(m.NotifyRoute)
-            .where(
-                m.NotifyRoute.team_id == team_id,
-                m.NotifyRoute.step == step,
-                m.NotifyRoute.active.is_(True),
-            )
-            .order_by(m.NotifyRoute.id)
-        )
-    )
-
-
 def _last_attempt(s: Session, target: str, channel: str, address: str) -> m.DeliveryAttempt | None:
     return s.scalars(
         select(m.DeliveryAttempt)
@@ -340,49 +328,3 @@ def _last_attempt(s: Session, target: str, channel: str, address: str) -> m.Deli
         .order_by(m.DeliveryAttempt.attempt.desc())
         .limit(1)
     ).first()
-
-
-def _language(s: Session, route: Recipient, channels: TeamChannels) -> str:
-    user = s.get(m.User, route.user_id) if route.user_id is not None else None
-    if user is not None and user.language in ("zh", "en"):
-        return user.language
-    return channels.language
-
-
-def _lead_step(deps: SafetyDeps) -> int:
-    """The ladder step that alerts the safety lead: who hears that a watcher went silent."""
-    for number, step in enumerate(deps.policy.ladder, start=1):
-        if step.audience == Audience.SAFETY_LEAD:
-            return number
-    return deps.policy.last_step
-
-
-def team_channels(row: m.NotifySettings | None) -> TeamChannels:
-    if row is None:
-        return TeamChannels(None, None)
-    smtp = None
-    if row.smtp_host and row.smtp_from:
-        smtp = SmtpSettings(
-            row.smtp_host,
-            row.smtp_port,
-            row.smtp_security,
-            row.smtp_from,
-            row.smtp_username,
-            row.smtp_password_env,
-        )
-    webhook = (
-        (row.webhook_url, row.webhook_secret) if row.webhook_url and row.webhook_secret else None
-    )
-    return TeamChannels(smtp, webhook, row.language)
-
-
-def _smtp(channels: TeamChannels) -> SmtpSettings:
-    if channels.smtp is None:
-        raise DeliveryError("no SMTP server configured for this team")
-    return channels.smtp
-
-
-def _webhook(channels: TeamChannels) -> tuple[str, str]:
-    if channels.webhook is None:
-        raise DeliveryError("no webhook configured for this team")
-    return channels.webhook
