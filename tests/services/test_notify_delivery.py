@@ -277,3 +277,37 @@ def test_a_called_off_alarm_stands_down_everyone_it_reached_by_the_same_channel(
     assert len(subjects) == 2
     assert subjects[1].startswith("[FieldVisit] Stand down")
     assert ("standdown2", "push:", 1, "no_listener") not in sqlite_alerting.attempts()
+
+
+@pytest.mark.postgres
+def test_watchers_racing_on_postgresql_send_each_attempt_once(
+    pg_url: str, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    import threading
+
+    from fieldvisit.services.field.notify import Notifier
+
+    db = Database.open(pg_url)
+    migrate.upgrade(db.engine)
+    alerting = set_up(build_world(db), smtp_server.port, http_receiver.url)
+    _overdue(alerting.world)
+    alerting.watch(32)
+    alerting.world.clock.now = T0 + timedelta(minutes=34)
+    from fieldvisit.services.field.watch import SafetyWatcher
+
+    SafetyWatcher(alerting.world.deps, "timers").run_once()  # raise step 2, deliver nothing
+    start = threading.Barrier(4)
+    notifiers = [Notifier(alerting.world.deps, alerting.hub) for _ in range(4)]
+
+    def race(notifier: Notifier, name: str) -> None:
+        start.wait()
+        notifier.run(name)
+
+    threads = [threading.Thread(target=race, args=(n, f"w{i}")) for i, n in enumerate(notifiers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert gateway_calls(http_receiver) == [CREW_PHONE, MANAGER_PHONE]
+    assert [rcpt for rcpt, _ in smtp_server.inbox.messages] == [["mgr@example.com"]]
+    db.dispose()

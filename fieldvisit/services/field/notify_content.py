@@ -12,8 +12,6 @@ from fieldvisit.services.field.notify_channels import AlarmNotice
 from fieldvisit.services.field.store import GENERATION
 from fieldvisit.storage import models as m
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"  # only for an alarm whose team has none (never in practice)
-
 
 def alarm_notice(s: Session, alarm: m.Alarm, policy: SafetyPolicy) -> AlarmNotice:
     """The notice for one raised step of a session's alarm."""
@@ -36,7 +34,7 @@ def alarm_notice(s: Session, alarm: m.Alarm, policy: SafetyPolicy) -> AlarmNotic
         lat=session.last_lat,
         lon=session.last_lon,
         raised_at=alarm.raised_at,
-        timezone=(address.timezone if address else None) or crew.team.timezone or DEFAULT_TIMEZONE,
+        timezone=(address.timezone if address else None) or crew.team.timezone,
         silent=alarm.silent,
         instructions=ladder_step.instructions,
     )
