@@ -1,4 +1,4 @@
-"""``fieldvisit notify routes | set-step | channels | new-secret | outages``: who is told, when."""
+"""``fieldvisit notify``: who an alarm reaches at which step, their servers, drills, outages."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "new-secret", help="a new webhook signing secret (admin)", parents=[common, who]
     )
     secret.set_defaults(handler=run_new_secret)
+    drill = actions.add_parser(
+        "drill", help="send a test notice to every recipient now", parents=[common, who]
+    )
+    drill.set_defaults(handler=run_drill)
     outages = actions.add_parser(
         "outages", help="watchers that went silent; --ack to acknowledge one", parents=[common]
     )
@@ -139,3 +143,23 @@ def run_outages(args: argparse.Namespace) -> int:
                 )
             )
     return 0
+
+
+def run_drill(args: argparse.Namespace) -> int:
+    """Exit 1 when any e-mail or webhook failed (a push with no board open is not a failure)."""
+    with _backend(args) as backend:
+        actor, team = _who(backend, args)
+        results = backend.services.notify.drill.run(actor, team)
+    failed = False
+    for r in results:
+        key = "notify.cli.drill_ok" if r.error is None else "notify.cli.drill_failed"
+        if r.error == "no_listener":
+            key = "notify.cli.drill_no_listener"
+        failed = failed or key == "notify.cli.drill_failed"
+        address = r.address or "*"
+        print(
+            translate(
+                key, args.lang, step=r.step, channel=r.channel, address=address, error=r.error
+            )
+        )
+    return 1 if failed else 0

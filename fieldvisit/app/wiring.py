@@ -82,6 +82,7 @@ def build_services(
     from fieldvisit.services.field.notify import Notifier
     from fieldvisit.services.field.notify_channels import PushHub
     from fieldvisit.services.field.notify_config import NotifyConfig
+    from fieldvisit.services.field.notify_drill import NotifyDrill
     from fieldvisit.services.field.notify_health import WatcherHealth
     from fieldvisit.services.field.notify_log import DeliveryLog
     from fieldvisit.services.field.queue import LocalQueue
@@ -149,10 +150,11 @@ def build_services(
         safety=safety,
         notify=NotifyServices(
             NotifyConfig(safety),
-            Notifier(safety, hub := PushHub()),
+            notifier := Notifier(safety, hub := PushHub()),
             WatcherHealth(safety),
             hub,
             DeliveryLog(safety),
+            NotifyDrill(safety, notifier),
         ),
     )
 

@@ -21,6 +21,7 @@ from fieldvisit.services.field.client import FieldClient
 from fieldvisit.services.field.notify import Notifier
 from fieldvisit.services.field.notify_channels import PushHub
 from fieldvisit.services.field.notify_config import NotifyConfig
+from fieldvisit.services.field.notify_drill import NotifyDrill
 from fieldvisit.services.field.notify_health import WatcherHealth
 from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
@@ -79,6 +80,7 @@ class NotifyServices:
     health: WatcherHealth
     hub: PushHub  # the board and the team server's event stream subscribe here
     log: DeliveryLog
+    drill: NotifyDrill
 
     @property
     def after_pass(self) -> tuple[PassHook, ...]:

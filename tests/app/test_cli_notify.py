@@ -47,6 +47,13 @@ def test_configured_on_the_command_line_delivered_by_the_watcher(
     assert "only be changed by an administrator" in capsys.readouterr().err
     assert main([*base, "routes", *db, "--user", "mgr"]) == 0
     assert "2\tmanager\temail\tmgr@example.com" in capsys.readouterr().out
+    assert main([*base, "drill", *db, "--user", "mgr"]) == 0
+    drill = capsys.readouterr().out
+    assert "step 2\temail\tmgr@example.com\tdelivered" in drill
+    assert "step 1\tpush\t*\tno board connected right now" in drill  # reported, not fatal
+    [(_, test_mail)] = smtp_server.inbox.messages
+    assert "no action needed" in test_mail["Subject"]
+    smtp_server.inbox.messages.clear()
     watch = ["--lang", "en", "safety", "watch", "--once", "--db", url, "--audit-key", str(key)]
     for minutes in (32, 34):
         assert main([*watch, "--now", (T0 + timedelta(minutes=minutes)).isoformat()]) == 0

@@ -311,3 +311,23 @@ def test_watchers_racing_on_postgresql_send_each_attempt_once(
     assert gateway_calls(http_receiver) == [CREW_PHONE, MANAGER_PHONE]
     assert [rcpt for rcpt, _ in smtp_server.inbox.messages] == [["mgr@example.com"]]
     db.dispose()
+
+
+def test_a_drill_reaches_every_recipient_once_and_reports_what_failed(
+    sqlite_alerting: Alerting, smtp_server: SmtpServer, http_receiver: HttpReceiver
+) -> None:
+    from fieldvisit.services.field.notify_drill import NotifyDrill
+
+    smtp_server.controller.stop()
+    drill = NotifyDrill(sqlite_alerting.world.deps, sqlite_alerting.notifier)
+    results = drill.run(sqlite_alerting.admin, sqlite_alerting.world.team_id)
+    outcome = {(r.step, r.channel, r.address): r.error for r in results}
+    assert outcome[(1, "webhook", CREW_PHONE)] is None
+    assert outcome[(2, "push", "")] == "no_listener"
+    assert "smtp 127.0.0.1" in (outcome[(4, "email", "desk@example.com")] or "")
+    assert len(results) == 6  # every recipient of every step, each once
+    assert gateway_calls(http_receiver) == [CREW_PHONE, MANAGER_PHONE]
+    assert sqlite_alerting.attempts() == []  # a drill is not an alarm
+    with sqlite_alerting.world.db.session_factory() as s:
+        audited = s.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "notify.drill"))
+        assert len(audited.all()) == 1

@@ -97,7 +97,7 @@ class Notifier:
         if not claimed:
             return DeliveryReport()
         with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(claimed))) as pool:
-            errors = list(pool.map(self._send, claimed))
+            errors = list(pool.map(self.send, claimed))
         for job, error in zip(claimed, errors, strict=True):
             self._finish(job, error)
         failures = tuple(e for e in errors if e is not None and e != "no_listener")
@@ -250,7 +250,7 @@ class Notifier:
                 },
             )
 
-    def _send(self, job: Job) -> str | None:
+    def send(self, job: Job) -> str | None:
         """None when handed over; otherwise what went wrong (never raises)."""
         try:
             if job.channel == NotifyChannel.PUSH:

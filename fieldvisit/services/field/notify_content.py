@@ -68,6 +68,8 @@ def subject(notice: AlarmNotice, lang: str) -> str:
         return translate("notify.subject.stand_down", lang, kind=kind, crew=notice.crew)
     if notice.kind == "watcher":
         return translate("notify.subject.watcher", lang, watcher=notice.watcher_id)
+    if notice.kind == "drill":
+        return translate("notify.subject.drill", lang, step=notice.step)
     kind = translate(f"safety.alarm.{notice.kind}", lang)
     return translate("notify.subject.alarm", lang, kind=kind, crew=notice.crew, step=notice.step)
 
@@ -78,6 +80,8 @@ def body(notice: AlarmNotice, lang: str) -> str:
     lines = [subject(notice, lang)]
     if notice.kind == "watcher":
         lines.append(translate("notify.body.watcher", lang, watcher=notice.watcher_id, at=at))
+    elif notice.kind == "drill":
+        lines.append(translate("notify.body.drill", lang, at=at))
     else:
         members = ", ".join(notice.members)
         lines.append(translate("notify.body.crew", lang, crew=notice.crew, members=members))
