@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,9 @@ def run_routes(args: argparse.Namespace) -> int:
             audience = translate(f"safety.audience.{view.audience}", args.lang)
             state = "" if view.active else translate("notify.cli.off", args.lang)
             print(f"{view.step}\t{audience}\t{view.channel.value}\t{view.address or '*'}\t{state}")
+        silent = backend.services.notify.config.silent_steps(actor, team)
+    for step in silent:
+        print(translate("notify.cli.silent_step", args.lang, step=step), file=sys.stderr)
     return 0
 
 

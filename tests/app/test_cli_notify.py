@@ -46,7 +46,10 @@ def test_configured_on_the_command_line_delivered_by_the_watcher(
     assert main([*base, "set-step", *db, "--user", "mgr", "--step", "4", *mail]) != 0
     assert "only be changed by an administrator" in capsys.readouterr().err
     assert main([*base, "routes", *db, "--user", "mgr"]) == 0
-    assert "2\tmanager\temail\tmgr@example.com" in capsys.readouterr().out
+    listed = capsys.readouterr()
+    assert "2\tmanager\temail\tmgr@example.com" in listed.out
+    assert "step 3 reaches nobody" in listed.err
+    assert "step 4 reaches nobody" in listed.err
     assert main([*base, "drill", *db, "--user", "mgr"]) == 0
     drill = capsys.readouterr().out
     assert "step 2\temail\tmgr@example.com\tdelivered" in drill

@@ -87,6 +87,12 @@ class NotifyConfig:
                 for r in _team_routes(s, team_id)
             ]
 
+    def silent_steps(self, actor: Actor, team_id: int) -> list[int]:
+        """Ladder steps that reach nobody outside the Safety board: a new team starts with all
+        of them, and the last one must not stay so."""
+        covered = {v.step for v in self.routes(actor, team_id) if v.active}
+        return [n for n in range(1, self._deps.policy.last_step + 1) if n not in covered]
+
     def set_step(self, actor: Actor, team_id: int, step: int, routes: Sequence[Route]) -> None:
         """Replace the recipients of one ladder step of one team, in one transaction."""
         chosen = check_routes_change(
