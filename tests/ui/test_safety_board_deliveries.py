@@ -14,6 +14,7 @@ from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 from fieldvisit.ui.field.board import SafetyBoardWidget
+from fieldvisit.ui.tasks import TaskRunner
 from tests.services.notify_receivers import HttpReceiver, SmtpServer
 from tests.services.notify_world import Alerting, set_up
 from tests.services.test_safety_world import build_world
@@ -93,3 +94,32 @@ def test_a_closed_board_no_longer_listens(qtbot: QtBot, alerting: Alerting) -> N
     alerting.watch(32)
     alerting.watch(34)
     assert ("alarm2", "push:", 1, "no_listener") in alerting.attempts()
+
+
+def test_the_in_app_watcher_delivers_and_pushes_to_the_board_across_threads(
+    qtbot: QtBot, alerting: Alerting, smtp_server: SmtpServer, tasks: TaskRunner
+) -> None:
+    from datetime import timedelta
+
+    from fieldvisit.services.field.watch import SafetyWatcher
+    from fieldvisit.ui.field.watch_driver import WatcherDriver
+    from tests.services.test_safety_world import T0
+
+    world = alerting.world
+    world.mark_risk(RiskTier.HIGH)
+    world.check_in()
+    hooks = (alerting.health.check, alerting.notifier.run)
+    driver = WatcherDriver(SafetyWatcher(world.deps, "desktop", hooks), tasks, interval_s=60)
+    widget = _board(qtbot, alerting, "en")
+    world.clock.now = T0 + timedelta(minutes=32)
+    with qtbot.waitSignal(driver.passed, timeout=5000):
+        driver.start()
+    driver.stop()
+    world.clock.now = T0 + timedelta(minutes=34)
+    with qtbot.waitSignal(widget.pushed, timeout=5000):  # emitted on the worker's thread
+        driver.start()
+    driver.stop()
+    qtbot.waitUntil(lambda: len(smtp_server.inbox.messages) == 1, timeout=5000)
+    tasks.shutdown()
+    driver.retire()  # the app closes: no beat is left to go stale
+    assert SafetyBoard(world.deps).snapshot(world.manager).watcher.silent
