@@ -101,6 +101,7 @@ def _safety(context: ScreenContext) -> QWidget:
         context.tasks,
         deliveries=context.services.notify.log,
         hub=context.services.notify.hub,
+        health=context.services.notify.health,
     )
     board.start()
     return board

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.enums import AlarmKind, RiskTier
@@ -123,3 +124,32 @@ def test_the_in_app_watcher_delivers_and_pushes_to_the_board_across_threads(
     tasks.shutdown()
     driver.retire()  # the app closes: no beat is left to go stale
     assert SafetyBoard(world.deps).snapshot(world.manager).watcher.silent
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_silent_watcher_stays_on_the_board_until_acknowledged(
+    qtbot: QtBot, alerting: Alerting, lang: str
+) -> None:
+    from fieldvisit.services.field.notify_health import WatcherHealth
+
+    alerting.watch(0, watcher="server-a")
+    alerting.watch(2, watcher="w1")
+    deps = alerting.world.deps
+    widget = SafetyBoardWidget(
+        SafetyBoard(deps), SafetyResponse(deps), alerting.world.lead, lang,
+        health=WatcherHealth(deps),
+    )  # fmt: skip
+    qtbot.addWidget(widget)
+    widget.resize(1000, 320)
+    widget.refresh()
+    bar = widget.outages
+    assert bar is not None
+    assert not bar.isHidden()
+    assert "server-a" in bar.label.text()
+    assert "10:00:00" in bar.label.text()  # the last beat, in the board's time zone
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.grab().save(str(SCREENSHOTS / f"safety-board-watcher-outage-{lang}.png"))
+    qtbot.mouseClick(bar.ack_button, Qt.MouseButton.LeftButton)
+    assert bar.isHidden()
+    assert WatcherHealth(deps).outages(alerting.world.lead) == []

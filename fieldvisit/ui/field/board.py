@@ -25,10 +25,12 @@ from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.services.field.board import BoardRow, BoardSnapshot, SafetyBoard
 from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.field.notify_health import WatcherHealth
 from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.ui.field.board_deliveries import DeliveryPanel
 from fieldvisit.ui.field.board_model import SafetyBoardModel
+from fieldvisit.ui.field.board_outages import OutagesBar
 from fieldvisit.ui.tasks import TaskRunner
 
 MAX_POLL_MS = 5000  # a missed check-out shows on every manager's machine within seconds
@@ -55,12 +57,14 @@ class SafetyBoardWidget(QWidget):
         *,
         deliveries: DeliveryLog | None = None,
         hub: PushHub | None = None,
+        health: WatcherHealth | None = None,
     ) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(zone)
         self.deliveries = (
             DeliveryPanel(deliveries, actor, lang, self._zone, runner, self) if deliveries else None
         )
+        self.outages = OutagesBar(health, actor, lang, self._zone, runner, self) if health else None
         self._board, self._response, self._actor, self._lang = board, response, actor, lang
         self._runner = runner
         self._seen: frozenset[tuple[int, str, int]] | None = None
@@ -111,7 +115,10 @@ class SafetyBoardWidget(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        for widget in (self.watcher_label, self.table, self.instructions):
+        layout.addWidget(self.watcher_label)
+        if self.outages is not None:
+            layout.addWidget(self.outages)
+        for widget in (self.table, self.instructions):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         if self.deliveries is not None:
@@ -168,6 +175,8 @@ class SafetyBoardWidget(QWidget):
             self.alarm_raised.emit(sorted(new))
         self._seen = snapshot.alarm_keys
         self._show_deliveries()
+        if self.outages is not None:
+            self.outages.reload()
         self.refreshed.emit(snapshot)
 
     def _announce(self, text: str) -> None:
