@@ -141,7 +141,26 @@ class SafetyBoardWidget(QWidget):
             self._unsubscribe = None
 
     def refresh(self) -> None:
-        self._run(lambda: self._board.snapshot(self._actor), self._on_snapshot_loaded)
+        """One task per refresh: the board, and the delivery log and watcher outages with it."""
+        selected = self.selected_row()
+        session_id = selected.session_id if selected else None
+
+        def load() -> tuple[BoardSnapshot, int | None, Any, Any]:
+            snapshot = self._board.snapshot(self._actor)
+            log = self.deliveries.fetch(session_id) if self.deliveries else None
+            outages = self.outages.fetch() if self.outages else None
+            return snapshot, session_id, log, outages
+
+        self._run(load, self._on_loaded)
+
+    def _on_loaded(self, loaded: tuple[BoardSnapshot, int | None, Any, Any]) -> None:
+        snapshot, session_id, log, outages = loaded
+        self._on_snapshot_loaded(snapshot)
+        # Unless another session was selected while this loaded: its own load shows that one.
+        if self.deliveries is not None and self.deliveries.session_id == session_id:
+            self.deliveries.show_steps(log or (), session_id)
+        if self.outages is not None:
+            self.outages.show_outages(outages or [])
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         if self._runner is None:
@@ -174,9 +193,6 @@ class SafetyBoardWidget(QWidget):
             self._announce(translate("safety.board.new_alarm", self._lang, count=len(new)))
             self.alarm_raised.emit(sorted(new))
         self._seen = snapshot.alarm_keys
-        self._show_deliveries()
-        if self.outages is not None:
-            self.outages.reload()
         self.refreshed.emit(snapshot)
 
     def _announce(self, text: str) -> None:
@@ -233,8 +249,11 @@ class SafetyBoardWidget(QWidget):
 
     def _show_deliveries(self) -> None:
         if self.deliveries is not None:
-            row = self.selected_row()
-            self.deliveries.show_session(row.session_id if row else None)
+            self.deliveries.show_session(self._selected_session())
+
+    def _selected_session(self) -> int | None:
+        row = self.selected_row()
+        return row.session_id if row else None
 
     def _update_buttons(self) -> None:
         row = self.selected_row()

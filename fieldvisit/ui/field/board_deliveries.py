@@ -34,14 +34,23 @@ class DeliveryPanel(QLabel):
         self._log, self._actor, self._lang, self._zone = log, actor, lang, zone
         self._runner = runner
         self.steps: tuple[StepDeliveries, ...] = ()
+        self.session_id: int | None = None
         self.setWordWrap(True)
         self.setTextFormat(self.textFormat().RichText)
 
+    def fetch(self, session_id: int | None) -> tuple[StepDeliveries, ...]:
+        """On the worker thread, with the board's own refresh."""
+        return self._log.for_session(self._actor, session_id) if session_id else ()
+
     def show_session(self, session_id: int | None) -> None:
-        if session_id is None:
-            self.show_steps(())
+        """A newly selected session: loaded once (the board's refresh keeps it current)."""
+        if session_id == self.session_id:
             return
-        self._run(lambda: self._log.for_session(self._actor, session_id), self.show_steps)
+        self.session_id = session_id
+        if session_id is None:
+            self.show_steps((), None)
+            return
+        self._run(lambda: self.fetch(session_id), lambda steps: self.show_steps(steps, session_id))
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         if self._runner is None:
@@ -52,8 +61,8 @@ class DeliveryPanel(QLabel):
             return
         self._runner.submit(lambda _progress: work(), done, lambda _error: None)
 
-    def show_steps(self, steps: tuple[StepDeliveries, ...]) -> None:
-        self.steps = steps
+    def show_steps(self, steps: tuple[StepDeliveries, ...], session_id: int | None) -> None:
+        self.steps, self.session_id = steps, session_id
         lines: list[str] = []
         for step in steps:
             audience = translate(f"safety.audience.{step.audience}", self._lang)

@@ -42,8 +42,12 @@ class OutagesBar(QWidget):
         self.setStyleSheet("QLabel{background:#fff3cd;color:#664d03;padding:6px;}")
         self.setVisible(False)
 
+    def fetch(self) -> list[WatcherOutage]:
+        """On the worker thread, with the board's own refresh."""
+        return self._health.outages(self._actor)
+
     def reload(self) -> None:
-        self._run(lambda: self._health.outages(self._actor), self._show)
+        self._run(self.fetch, self.show_outages)
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         if self._runner is None:
@@ -54,7 +58,7 @@ class OutagesBar(QWidget):
             return
         self._runner.submit(lambda _progress: work(), done, lambda _error: None)
 
-    def _show(self, outages: list[WatcherOutage]) -> None:
+    def show_outages(self, outages: list[WatcherOutage]) -> None:
         self.outages = sorted(outages, key=lambda o: o.raised_at)
         if not self.outages:
             self.setVisible(False)
