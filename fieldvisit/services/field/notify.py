@@ -151,8 +151,8 @@ class Notifier:
                 continue
             notice = replace(found, target=f"standdown:{alarm.id}", stand_down=True)
             channels = team_channels(s.get(m.NotifySettings, notice.team_id))
-            recipients = [Recipient(channel, address) for channel, address in reached]
-            jobs.extend(self._due(s, notice, recipients, channels, now, alarm_id=alarm.id))
+            told = [Recipient(channel, address) for channel, address in reached]
+            jobs.extend(self._due(s, notice, told, channels, now, alarm_id=alarm.id))
         return jobs
 
     def _notice(self, s: Session, alarm: m.Alarm) -> AlarmNotice | None:
