@@ -20,6 +20,9 @@ from sqlalchemy.engine import make_url
 
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
+from tests.services.notify_receivers import http_receiver, smtp_server
+
+__all__ = ["http_receiver", "smtp_server"]  # real SMTP server and HTTP gateway, for delivery tests
 
 PG_ENV = "FIELDVISIT_TEST_PG_URL"
 REQUIRE_PG_ENV = "FIELDVISIT_REQUIRE_PG"

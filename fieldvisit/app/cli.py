@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldvisit.app.cli_print",
     "fieldvisit.app.cli_users",
     "fieldvisit.app.cli_safety",
+    "fieldvisit.app.cli_notify",
     "fieldvisit.app.cli_solve",
     "fieldvisit.app.cli_plan",
     "fieldvisit.app.cli_assign",

@@ -57,6 +57,7 @@ def run_watch(args: argparse.Namespace) -> int:
         watcher = backend.watcher(args.watcher_id)
         if args.once:
             _print_raised(watcher.run_once(), args.lang)
+            watcher.retire()
             return 0
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -159,6 +159,8 @@ def _run_locked(
         if watcher is not None:
             watcher.stop()
         tasks.shutdown()
+        if watcher is not None:
+            watcher.retire()
         settings.sync()
         backend.close()
 

@@ -81,10 +81,16 @@ def build_services(
     from fieldvisit.services.admin.users import UserDirectory
     from fieldvisit.services.cases.detail import CaseDetails
     from fieldvisit.services.cases.queries import CaseQueries
-    from fieldvisit.services.catalog import FieldServices, PlanServices, Services
+    from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
     from fieldvisit.services.field.board import SafetyBoard
     from fieldvisit.services.field.client import FieldClient
     from fieldvisit.services.field.companion import FieldCompanion
+    from fieldvisit.services.field.notify import Notifier
+    from fieldvisit.services.field.notify_channels import PushHub
+    from fieldvisit.services.field.notify_config import NotifyConfig
+    from fieldvisit.services.field.notify_drill import NotifyDrill
+    from fieldvisit.services.field.notify_health import WatcherHealth
+    from fieldvisit.services.field.notify_log import DeliveryLog
     from fieldvisit.services.field.queue import LocalQueue
     from fieldvisit.services.field.response import SafetyResponse
     from fieldvisit.services.field.risk_register import RiskRegister
@@ -154,6 +160,14 @@ def build_services(
         org=OrgAdmin(factory, audit, clock),
         people=PeopleAdmin(factory, audit, clock),
         declarations=Declarations(factory, audit, clock),
+        notify=NotifyServices(
+            NotifyConfig(safety),
+            notifier := Notifier(safety, hub := PushHub()),
+            WatcherHealth(safety),
+            hub,
+            DeliveryLog(safety),
+            NotifyDrill(safety, notifier),
+        ),
     )
 
 
@@ -195,10 +209,12 @@ class Backend:
         )
 
     def watcher(self, watcher_id: str | None = None) -> SafetyWatcher:
-        """The safety watcher of this database (the app on one machine, or a server)."""
+        """The safety watcher of this database (the app on one machine, or a server); each pass
+        ends by delivering what is due (e-mail, webhook, push)."""
         from fieldvisit.services.field.watch import SafetyWatcher
 
-        return SafetyWatcher(self.services.safety, watcher_id)
+        services = self.services
+        return SafetyWatcher(services.safety, watcher_id, after_pass=services.notify.after_pass)
 
     def anchor_daily(self) -> None:
         """Anchor the chain head outside the database unless that happened within a day."""

@@ -23,11 +23,18 @@ from fieldvisit.services.cases.queries import CaseQueries
 from fieldvisit.services.field.board import SafetyBoard
 from fieldvisit.services.field.client import FieldClient
 from fieldvisit.services.field.companion import FieldCompanion
+from fieldvisit.services.field.notify import Notifier
+from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.field.notify_config import NotifyConfig
+from fieldvisit.services.field.notify_drill import NotifyDrill
+from fieldvisit.services.field.notify_health import WatcherHealth
+from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
 from fieldvisit.services.field.risk_register import RiskRegister
 from fieldvisit.services.field.status import SafetyStatus
 from fieldvisit.services.field.store import SafetyDeps
 from fieldvisit.services.field.today import FieldToday
+from fieldvisit.services.field.watch import PassHook
 from fieldvisit.services.importing.service import ImportService
 from fieldvisit.services.planning.assignment import AssignmentService
 from fieldvisit.services.planning.day import PlanningService
@@ -71,6 +78,23 @@ class FieldServices:
 
 
 @dataclass(frozen=True)
+class NotifyServices:
+    """Escalation that reaches people: routes per team, delivery, watcher health, push hook."""
+
+    config: NotifyConfig
+    notifier: Notifier
+    health: WatcherHealth
+    hub: PushHub  # the board and the team server's event stream subscribe here
+    log: DeliveryLog
+    drill: NotifyDrill
+
+    @property
+    def after_pass(self) -> tuple[PassHook, ...]:
+        """What every watcher runs after its pass: check the other watchers, then deliver."""
+        return (self.health.check, self.notifier.run)
+
+
+@dataclass(frozen=True)
 class Services:
     """Every use case of one database, built once (``fieldvisit.app.wiring``)."""
 
@@ -95,4 +119,5 @@ class Services:
     org: OrgAdmin  # teams, crews, creditors, people (the Organisation screen, ``fieldvisit org``)
     people: PeopleAdmin
     declarations: Declarations  # debtors' declared windows, blackouts and consents
+    notify: NotifyServices
     tokens: SessionTokens | None = None  # the team server's sign-in sessions

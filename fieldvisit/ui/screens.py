@@ -106,6 +106,9 @@ def _safety(context: ScreenContext) -> QWidget:
         context.actor,
         context.lang,
         context.tasks,
+        deliveries=context.services.notify.log,
+        hub=context.services.notify.hub,
+        health=context.services.notify.health,
     )
     board.start()
     return board

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import CursorResult, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -159,8 +159,16 @@ def insert_ignore(s: Session, model: type[Any], values: dict[str, Any]) -> bool:
     dialect = s.get_bind().dialect.name
     statement: Any
     if dialect == "postgresql":
-        statement = postgresql.insert(model).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
+        # psycopg reports no row count for a skipped insert (-1, which reads as true): ask for
+        # the inserted row back instead, so two machines racing for one row get one winner.
+        statement = (
+            postgresql.insert(model)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(literal_column("1"))
+        )
+        return s.execute(statement).first() is not None
+    if dialect == "sqlite":
         statement = sqlite.insert(model).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover - only the two supported dialects reach here
         statement = insert(model).values(**values)

@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,10 +23,14 @@ from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.safety_machine import sweep, tick
 from fieldvisit.domain.safety_state import AlarmRaised, SafetyState, Transition
 from fieldvisit.services.field.effects import transact
+from fieldvisit.services.field.notify_health import retire
 from fieldvisit.services.field.promises import review_promises
 from fieldvisit.services.field.store import SafetyDeps
 from fieldvisit.storage import models as m
 
+# Run after each pass, once its transactions have committed (escalation delivery, watcher
+# health): a hook that fails is logged and never undoes or blocks an alarm.
+PassHook = Callable[[str], object]
 DEFAULT_INTERVAL = 5.0
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 _log = logging.getLogger(__name__)
@@ -53,8 +57,14 @@ def default_watcher_id() -> str:
 class SafetyWatcher:
     """One pass at a time: ``run_once`` from a timer, or ``run_forever`` on a thread."""
 
-    def __init__(self, deps: SafetyDeps, watcher_id: str | None = None) -> None:
+    def __init__(
+        self,
+        deps: SafetyDeps,
+        watcher_id: str | None = None,
+        after_pass: Sequence[PassHook] = (),
+    ) -> None:
         self._deps = deps
+        self._after_pass = tuple(after_pass)
         self.watcher_id = watcher_id or default_watcher_id()
         self._started_at = deps.clock()
         self._promises_reviewed: date | None = None
@@ -76,6 +86,11 @@ class SafetyWatcher:
             raised.extend(RaisedAlarm(session_id, alarm) for alarm in applied.raised)
             reminders += applied.reminders
         self._review_promises(now)
+        for hook in self._after_pass:
+            try:
+                hook(self.watcher_id)
+            except Exception:  # the alarms are stored; the next pass tries again
+                _log.exception("after-pass hook %r failed", hook)
         return WatchReport(now, len(pending), tuple(raised), reminders)
 
     def run_forever(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
@@ -86,6 +101,11 @@ class SafetyWatcher:
             except Exception:  # the watcher must outlive a dropped connection
                 _log.exception("safety watch pass failed; retrying in %s s", interval)
             stop.wait(interval)
+        self.retire()
+
+    def retire(self) -> None:
+        """Stopped on purpose: remove the beat so watcher health pages nobody for it."""
+        retire(self._deps, self.watcher_id)
 
     def _step(self, now: datetime, zone: ZoneInfo) -> Callable[[SafetyState], Transition]:
         policy = self._deps.policy

@@ -19,6 +19,12 @@ from fieldvisit.storage.models.field import (
     WatcherHeartbeat,
 )
 from fieldvisit.storage.models.ledger import Contact, Payment, Promise
+from fieldvisit.storage.models.notify import (
+    DeliveryAttempt,
+    NotifyRoute,
+    NotifySettings,
+    WatcherAlarm,
+)
 from fieldvisit.storage.models.org import AppSetting, Crew, CrewMember, Team, User
 from fieldvisit.storage.models.planning import Approval, Policy, Round, RoundStop
 from fieldvisit.storage.models.records import (
@@ -48,9 +54,12 @@ __all__ = [
     "Crew",
     "CrewMember",
     "Debtor",
+    "DeliveryAttempt",
     "GeocodeCache",
     "ImportBatch",
     "LoginAttempt",
+    "NotifyRoute",
+    "NotifySettings",
     "Payment",
     "Policy",
     "Promise",
@@ -64,5 +73,6 @@ __all__ = [
     "Visit",
     "VisitMember",
     "VisitRecord",
+    "WatcherAlarm",
     "WatcherHeartbeat",
 ]

@@ -24,8 +24,13 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
 from fieldvisit.services.field.board import BoardRow, BoardSnapshot, SafetyBoard
+from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.field.notify_health import WatcherHealth
+from fieldvisit.services.field.notify_log import DeliveryLog
 from fieldvisit.services.field.response import SafetyResponse
+from fieldvisit.ui.field.board_deliveries import DeliveryPanel
 from fieldvisit.ui.field.board_model import SafetyBoardModel
+from fieldvisit.ui.field.board_outages import OutagesBar
 from fieldvisit.ui.tasks import TaskRunner
 
 MAX_POLL_MS = 5000  # a missed check-out shows on every manager's machine within seconds
@@ -37,6 +42,7 @@ class SafetyBoardWidget(QWidget):
     alarm_raised = Signal(object)  # the new alarm keys of this refresh
     watcher_went_silent = Signal()
     refreshed = Signal(object)  # the BoardSnapshot
+    pushed = Signal(object)  # an AlarmNotice from the notifier, possibly from another thread
 
     def __init__(
         self,
@@ -48,9 +54,17 @@ class SafetyBoardWidget(QWidget):
         poll_ms: int = MAX_POLL_MS,
         zone: str = "Asia/Shanghai",
         parent: QWidget | None = None,
+        *,
+        deliveries: DeliveryLog | None = None,
+        hub: PushHub | None = None,
+        health: WatcherHealth | None = None,
     ) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(zone)
+        self.deliveries = (
+            DeliveryPanel(deliveries, actor, lang, self._zone, runner, self) if deliveries else None
+        )
+        self.outages = OutagesBar(health, actor, lang, self._zone, runner, self) if health else None
         self._board, self._response, self._actor, self._lang = board, response, actor, lang
         self._runner = runner
         self._seen: frozenset[tuple[int, str, int]] | None = None
@@ -62,6 +76,19 @@ class SafetyBoardWidget(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(min(poll_ms, MAX_POLL_MS))
         self.timer.timeout.connect(self._on_timer_timeout)
+        # A push from the in-app watcher refreshes at once instead of at the next poll; the
+        # signal crosses from the watcher's thread to this one safely.
+        self.pushed.connect(self._on_pushed)
+        self._unsubscribe = hub.subscribe(self._on_hub_notice) if hub is not None else None
+        if self._unsubscribe is not None:
+            unsubscribe = self._unsubscribe  # touches no widget: safe while the widget dies
+            self.destroyed.connect(lambda *_args: unsubscribe())
+
+    def _on_hub_notice(self, notice: object, _address: str) -> None:
+        self.pushed.emit(notice)
+
+    def _on_pushed(self, _notice: object) -> None:
+        self.refresh()
 
     def _build(self) -> None:
         self.watcher_label = QLabel(self)
@@ -88,9 +115,14 @@ class SafetyBoardWidget(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        for widget in (self.watcher_label, self.table, self.instructions):
+        layout.addWidget(self.watcher_label)
+        if self.outages is not None:
+            layout.addWidget(self.outages)
+        for widget in (self.table, self.instructions):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        if self.deliveries is not None:
+            layout.addWidget(self.deliveries)
         layout.addWidget(self.notices)
         self._update_buttons()
 
@@ -104,9 +136,31 @@ class SafetyBoardWidget(QWidget):
 
     def stop(self) -> None:
         self.timer.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def refresh(self) -> None:
-        self._run(lambda: self._board.snapshot(self._actor), self._on_snapshot_loaded)
+        """One task per refresh: the board, and the delivery log and watcher outages with it."""
+        selected = self.selected_row()
+        session_id = selected.session_id if selected else None
+
+        def load() -> tuple[BoardSnapshot, int | None, Any, Any]:
+            snapshot = self._board.snapshot(self._actor)
+            log = self.deliveries.fetch(session_id) if self.deliveries else None
+            outages = self.outages.fetch() if self.outages else None
+            return snapshot, session_id, log, outages
+
+        self._run(load, self._on_loaded)
+
+    def _on_loaded(self, loaded: tuple[BoardSnapshot, int | None, Any, Any]) -> None:
+        snapshot, session_id, log, outages = loaded
+        self._on_snapshot_loaded(snapshot)
+        # Unless another session was selected while this loaded: its own load shows that one.
+        if self.deliveries is not None and self.deliveries.session_id == session_id:
+            self.deliveries.show_steps(log or (), session_id)
+        if self.outages is not None:
+            self.outages.show_outages(outages or [])
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         if self._runner is None:
@@ -191,6 +245,15 @@ class SafetyBoardWidget(QWidget):
 
     def _on_table_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
+        self._show_deliveries()
+
+    def _show_deliveries(self) -> None:
+        if self.deliveries is not None:
+            self.deliveries.show_session(self._selected_session())
+
+    def _selected_session(self) -> int | None:
+        row = self.selected_row()
+        return row.session_id if row else None
 
     def _update_buttons(self) -> None:
         row = self.selected_row()

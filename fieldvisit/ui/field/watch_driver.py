@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldvisit.services.field.watch import DEFAULT_INTERVAL, SafetyWatcher, WatchReport
@@ -35,6 +37,14 @@ class WatcherDriver(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def retire(self) -> None:
+        """After the database worker has stopped: a closed app leaves no beat to go stale, so
+        watcher health pages nobody for a normal exit (a crash still does)."""
+        try:
+            self._watcher.retire()
+        except Exception:  # closing must not fail because the database went away first
+            logging.getLogger(__name__).warning("could not retire the watcher", exc_info=True)
 
     def _on_timer_timeout(self) -> None:
         if self._busy:
