@@ -7,6 +7,7 @@ says so; check out while the network is cut, and exactly one check-out lands whe
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -18,11 +19,15 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldvisit.app.wiring import Backend, open_audit, open_backend
+from fieldvisit.domain.notify_rules import NotifyChannel, Route
+from fieldvisit.domain.notify_signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from fieldvisit.server.clock import FileClock
+from fieldvisit.services.field.notify_config import ChannelSettings
 from fieldvisit.services.field.pins import set_duress_pin
 from fieldvisit.storage import models as m
 from tests.companion.browser import Phone, phone
 from tests.server.support import Api, ServerProcess, TestClock, fresh_database
+from tests.services.notify_receivers import HttpReceiver, SmtpServer
 
 pytestmark = pytest.mark.postgres
 
@@ -152,16 +157,43 @@ def queue_empty(device: Phone) -> bool:
     return bool(by_id(device, "queue").get_attribute("data-count") in (None, "", "0"))
 
 
+def alert_the_manager(desktop: Backend, smtp_port: int, gateway: str) -> str:
+    """Crew 1's team: the first alarm step mails the manager and texts them through the
+    company's gateway (a local SMTP server and HTTP receiver here); the gateway's secret."""
+    users, config = desktop.services.users, desktop.services.notify.config
+    admin = users.actor(users.user_id("admin"))
+    manager_id = users.user_id(MANAGER)
+    team = rows(desktop, select(m.Crew.team_id).where(m.Crew.id == 1))[0][0]
+    settings = ChannelSettings(
+        smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_from="alarms@fieldvisit.test",
+        webhook_url=gateway, language="zh",
+    )  # fmt: skip
+    config.set_channels(admin, team, settings)
+    secret = config.new_webhook_secret(admin, team)
+    config.set_step(
+        admin,
+        team,
+        1,
+        [
+            Route(1, NotifyChannel.EMAIL, "mgr@example.com", manager_id),
+            Route(1, NotifyChannel.WEBHOOK, "+8613800000002", manager_id),
+        ],
+    )
+    return secret
+
+
 def test_a_collectors_day_on_the_phone(
     server: ServerProcess,
     clock: TestClock,
     desktop: Backend,
     approved_round: int,
-    tmp_path: Path,
+    smtp_server: SmtpServer,
+    http_receiver: HttpReceiver,
     qtbot: Any,
 ) -> None:
     from fieldvisit.ui.field.board import SafetyBoardWidget
 
+    secret = alert_the_manager(desktop, smtp_server.port, http_receiver.url)
     with phone() as device:
         sign_in(device, server, "zh")
         wait_for(lambda: "check-in" in device.driver.page_source, what="the stops")
@@ -193,6 +225,15 @@ def test_a_collectors_day_on_the_phone(
         wait_for(lambda: by_id(device, "alarm").is_displayed(), timeout=20, what="the alarm")
         assert "警报已发出" in by_id(device, "alarm").text
         snap(device, "alarm-zh")
+        # The server's watcher has told the manager by e-mail and through the SMS gateway.
+        mail = wait_for(lambda: smtp_server.inbox.messages, timeout=30, what="the e-mail")
+        assert mail[0][0] == ["mgr@example.com"]
+        call = wait_for(lambda: http_receiver.requests, timeout=30, what="the webhook")[0]
+        stamp = int(call.headers[TIMESTAMP_HEADER.lower()])
+        assert verify(
+            secret.encode(), stamp, call.body, call.headers[SIGNATURE_HEADER.lower()], stamp
+        )
+        assert json.loads(call.body)["recipient"] == "+8613800000002"
 
         # The manager acknowledges on the desktop board; the phone says who did.
         manager = desktop.services.users.actor(desktop.services.users.user_id(MANAGER))
