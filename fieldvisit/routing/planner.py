@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from fieldvisit.routing import engine
+from fieldvisit.routing import engine, exact
 from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
 from fieldvisit.routing.budget import Budget, Cancelled, Progress
 from fieldvisit.routing.checker import assert_valid
@@ -39,6 +39,11 @@ def solve(
 ) -> Plan:
     """The best plan found within ``budget``, checked by the independent checker."""
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
+    proven = _exact_plan(problem, candidates)
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
+    if proven is not None:
+        return proven
     orders = _search(problem, candidates, budget, cancelled, progress)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
@@ -49,6 +54,22 @@ def solve(
         routes = improve_by_swaps(problem, routes, candidates)
         routes = _add_leftovers(problem, routes, candidates)
     return assert_valid(problem, _finish(problem, routes))
+
+
+def _exact_plan(problem: Problem, candidates: list[Visit]) -> Plan | None:
+    """The proven optimal plan of a small day, or None when the day is too large for it."""
+    if not exact.applies(problem, candidates):
+        return None
+    start = improve_by_swaps(problem, _constructed(problem, candidates), candidates)
+    known = _value(problem, start)
+    found = exact.solve_exact(problem, candidates, (known[0], known[1]))
+    if found is None:
+        return None
+    routes = timed_routes(problem, found.orders)
+    if {c: [s.visit for s in r.stops] for c, r in routes.items()} != found.orders:
+        return None  # a timing the exact labels allowed and the scheduler not: never expected
+    plan = dataclasses.replace(_finish(problem, routes), optimal=True)
+    return assert_valid(problem, plan)
 
 
 def _search(
