@@ -146,3 +146,14 @@ def test_unscheduled_visit_needs_a_reason() -> None:
     solution = copy.deepcopy(SOLUTION)
     solution["unscheduled"][1]["reasons"] = []
     assert _errors("solve-solution", solution) == ["$.unscheduled[1].reasons"]
+
+
+def test_a_solved_small_day_says_optimal_and_keeps_the_schema() -> None:
+    from fieldvisit.routing.planner import solve as plan_routes
+    from fieldvisit.services.solve import solve
+    from fieldvisit.services.solve_input import parse_problem
+
+    solution = solve(parse_problem(copy.deepcopy(PROBLEM)), plan_routes)
+    assert solution["optimal"] is True
+    assert _errors("solve-solution", solution) == []
+    assert _errors("solve-solution", {**SOLUTION, "optimal": False}) == []
