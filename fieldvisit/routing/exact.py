@@ -10,6 +10,7 @@ hit the caller falls back to the heuristic, so a day is never stuck here.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from fieldvisit.routing.exact_labels import (
     WorkLimitError,
     crew_sets,
 )
-from fieldvisit.routing.model import Problem, Visit
+from fieldvisit.routing.model import Crew, Problem, Visit
 
 # Visits (eligible for some crew) up to which an exact attempt is made, by number of crews. Past
 # these the label work limit would almost always be hit, so the attempt is skipped. Measured on
@@ -54,15 +55,17 @@ def solve_exact(
     candidates: list[Visit],
     known: tuple[int, int] = (0, 0),
     label_budget: int | None = None,
+    crews: Sequence[Crew] | None = None,
 ) -> ExactResult | None:
     """The optimal orders for ``candidates``, or None when the work limit is hit.
 
     ``known`` = (required visits, weight) of a feasible plan: it only prunes the search.
+    ``crews`` (default: all) limits the plan to some crews, as when polishing part of a plan.
     """
     label_budget = LABEL_BUDGET if label_budget is None else label_budget
     pool = Pool.of(tuple(candidates))
     target = known[0] * pool.unit + known[1]
-    crews = list(problem.crews)
+    crews = list(problem.crews if crews is None else crews)
     optimism = [exact_labels.optimism(problem, crew, pool) for crew in crews]
     try:
         sets: list[CrewSets] = []
@@ -79,7 +82,7 @@ def solve_exact(
     orders = {}
     for crew, crew_set, index in zip(crews, sets, picked, strict=True):
         orders[crew.id] = [pool.visits[j].id for j in crew_set.order(index)]
-    return ExactResult(orders, _value(problem, orders))
+    return ExactResult(orders, _value(problem, crews, orders))
 
 
 def _travel_unit(problem: Problem) -> int:
@@ -141,11 +144,13 @@ def _subset_max(n: int, masks: Ints, values: Ints) -> tuple[Ints, Ints]:
     return best, pick
 
 
-def _value(problem: Problem, orders: dict[str, list[str]]) -> tuple[int, int, int]:
+def _value(
+    problem: Problem, crews: Sequence[Crew], orders: dict[str, list[str]]
+) -> tuple[int, int, int]:
     by_id = {v.id: v for v in problem.visits}
     seconds = problem.travel.seconds
     required = weight = travel = 0
-    for crew in problem.crews:
+    for crew in crews:
         visits = [by_id[v] for v in orders[crew.id]]
         required += sum(v.required for v in visits)
         weight += sum(v.weight for v in visits)

@@ -18,12 +18,17 @@ from fieldvisit.routing.construct import (
     warm_start,
 )
 from fieldvisit.routing.model import NO_SLOT, Plan, Problem, Route, Unscheduled, Visit
+from fieldvisit.routing.polish import polish
 from fieldvisit.routing.reasons import can_go_alone, reasons_for
+from fieldvisit.routing.refine import least_travel
 from fieldvisit.routing.schedule import best_insertion
 
 # The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
 # most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
+# Shares of a time budget: the prize search, then (after exact polishing) of what is left the
+# travel search over the chosen visits (``refine``); polishing runs until the deadline anyway.
+PRIZE_SHARE, TRAVEL_SHARE = 0.5, 0.85
 
 
 class PlanCancelledError(Exception):
@@ -38,13 +43,18 @@ def solve(
     progress: Progress | None = None,
 ) -> Plan:
     """The best plan found within ``budget``, checked by the independent checker."""
+    started = time.perf_counter()
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
     proven = _exact_plan(problem, candidates)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     if proven is not None:
         return proven
-    orders = _search(problem, candidates, budget, cancelled, progress)
+    deadline = None if budget.seconds is None else started + budget.seconds
+    # Without optional visits the search is a plain VRPTW already: it keeps the whole budget.
+    prized = not all(v.required for v in candidates)
+    share = PRIZE_SHARE if prized else 1.0
+    orders = _search(problem, candidates, _share(budget, started, share), cancelled, progress)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     routes = timed_routes(problem, orders)
@@ -53,7 +63,43 @@ def solve(
     if len(candidates) <= WARM_START_LIMIT:
         routes = improve_by_swaps(problem, routes, candidates)
         routes = _add_leftovers(problem, routes, candidates)
+    routes = _polished(problem, routes, candidates, deadline)
+    pinned = any(v.pinned_position is not None for v in candidates)
+    travel = _share(budget, started, TRAVEL_SHARE, progress_left=True)
+    better = least_travel(problem, routes, travel, cancelled) if prized and not pinned else None
+    if better is not None:
+        timed = timed_routes(problem, better)
+        if _value(problem, timed) > _value(problem, routes):
+            routes = timed
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
     return assert_valid(problem, _finish(problem, routes))
+
+
+def _polished(
+    problem: Problem, routes: dict[str, Route], candidates: list[Visit], deadline: float | None
+) -> dict[str, Route]:
+    before = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
+    after = polish(problem, before, candidates, deadline)
+    if after == before:
+        return routes
+    return _add_leftovers(problem, timed_routes(problem, after), candidates)
+
+
+def _share(budget: Budget, started: float, share: float, progress_left: bool = False) -> Budget:
+    """The budget of one phase: ``share`` of the whole, or what is left of it (``progress_left``).
+
+    An iteration budget is given to each phase whole: phases then stay deterministic.
+    """
+    if budget.seconds is None:
+        return budget
+    left = max(0.0, budget.seconds - (time.perf_counter() - started))
+    seconds = left * share if progress_left else min(left, budget.seconds * share)
+    return dataclasses.replace(budget, seconds=seconds)
+
+
+def _orders(routes: dict[str, Route]) -> dict[str, list[str]]:
+    return {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
 
 
 def _exact_plan(problem: Problem, candidates: list[Visit]) -> Plan | None:
