@@ -56,11 +56,14 @@ def solve_exact(
     known: tuple[int, int] = (0, 0),
     label_budget: int | None = None,
     crews: Sequence[Crew] | None = None,
+    deadline: float | None = None,
 ) -> ExactResult | None:
     """The optimal orders for ``candidates``, or None when the work limit is hit.
 
     ``known`` = (required visits, weight) of a feasible plan: it only prunes the search.
     ``crews`` (default: all) limits the plan to some crews, as when polishing part of a plan.
+    ``deadline`` (a ``time.perf_counter`` value) also ends the attempt: on a busy machine the
+    work limit alone can take several times its usual second.
     """
     label_budget = LABEL_BUDGET if label_budget is None else label_budget
     pool = Pool.of(tuple(candidates))
@@ -72,7 +75,7 @@ def solve_exact(
         for index, crew in enumerate(crews):
             others = sum(optimism) - optimism[index]
             spent = sum(len(layer) for done in sets for layer in done.layers)
-            bound = Bound(target, others, label_budget - spent)
+            bound = Bound(target, others, label_budget - spent, deadline)
             sets.append(crew_sets(problem, crew, pool, bound))
         picked = _best_split(pool, sets, _travel_unit(problem))
     except WorkLimitError:

@@ -10,6 +10,7 @@ dropped. The steps copy ``schedule.advance`` exactly, in numpy over whole layers
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -121,6 +122,7 @@ class Bound:
     known: int
     others: int
     budget: int  # labels (summed over layers) allowed before giving up
+    deadline: float | None = None  # perf_counter time to give up at (wall clock, busy machines)
 
 
 def crew_sets(problem: Problem, crew: Crew, pool: Pool, bound: Bound) -> CrewSets:
@@ -139,7 +141,8 @@ def crew_sets(problem: Problem, crew: Crew, pool: Pool, bound: Bound) -> CrewSet
         grown = _pareto(day.grow(layer))
         grown = grown.take(day.hopeful(grown, known - bound.others))
         spent += len(grown)
-        if spent > bound.budget:
+        late = bound.deadline is not None and time.perf_counter() > bound.deadline
+        if spent > bound.budget or late:
             raise WorkLimitError()
         layers.append(grown)
     return _best_per_set(closed, layers)

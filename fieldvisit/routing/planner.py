@@ -26,9 +26,12 @@ from fieldvisit.routing.schedule import best_insertion
 # The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
 # most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
-# Shares of a time budget: the prize search, then (after exact polishing) of what is left the
-# travel search over the chosen visits (``refine``); polishing runs until the deadline anyway.
-PRIZE_SHARE, TRAVEL_SHARE = 0.5, 0.85
+# Phases of a time budget, as shares of the time left after an exact attempt: the prize search
+# ends at PRIZE_END, exact polishing by POLISH_END, the travel search over the chosen visits by
+# TRAVEL_END (the rest is for timing, reasons and the checker). An exact attempt gives up after
+# EXACT_SHARE of the whole budget: its work limit is ~1 s of a free core, several on a busy one.
+PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
+EXACT_SHARE = 0.5
 
 
 class PlanCancelledError(Exception):
@@ -45,16 +48,16 @@ def solve(
     """The best plan found within ``budget``, checked by the independent checker."""
     started = time.perf_counter()
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
-    proven = _exact_plan(problem, candidates)
+    proven = _exact_plan(problem, candidates, _deadline(budget, started, EXACT_SHARE))
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     if proven is not None:
         return proven
-    deadline = None if budget.seconds is None else started + budget.seconds
+    phases = _Phases(budget, started)
     # Without optional visits the search is a plain VRPTW already: it keeps the whole budget.
     prized = not all(v.required for v in candidates)
-    share = PRIZE_SHARE if prized else 1.0
-    orders = _search(problem, candidates, _share(budget, started, share), cancelled, progress)
+    search = phases.until(PRIZE_END if prized else 1.0)
+    orders = _search(problem, candidates, search, cancelled, progress)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     routes = timed_routes(problem, orders)
@@ -63,9 +66,9 @@ def solve(
     if len(candidates) <= WARM_START_LIMIT:
         routes = improve_by_swaps(problem, routes, candidates)
         routes = _add_leftovers(problem, routes, candidates)
-    routes = _polished(problem, routes, candidates, deadline)
+    routes = _polished(problem, routes, candidates, phases.end(POLISH_END))
     pinned = any(v.pinned_position is not None for v in candidates)
-    travel = _share(budget, started, TRAVEL_SHARE, progress_left=True)
+    travel = phases.until(TRAVEL_END)
     better = least_travel(problem, routes, travel, cancelled) if prized and not pinned else None
     if better is not None:
         timed = timed_routes(problem, better)
@@ -86,29 +89,40 @@ def _polished(
     return _add_leftovers(problem, timed_routes(problem, after), candidates)
 
 
-def _share(budget: Budget, started: float, share: float, progress_left: bool = False) -> Budget:
-    """The budget of one phase: ``share`` of the whole, or what is left of it (``progress_left``).
+class _Phases:
+    """Ends of the search phases within a time budget; an iteration budget goes whole to each."""
 
-    An iteration budget is given to each phase whole: phases then stay deterministic.
-    """
-    if budget.seconds is None:
-        return budget
-    left = max(0.0, budget.seconds - (time.perf_counter() - started))
-    seconds = left * share if progress_left else min(left, budget.seconds * share)
-    return dataclasses.replace(budget, seconds=seconds)
+    def __init__(self, budget: Budget, started: float) -> None:
+        self.budget = budget
+        self.begin = time.perf_counter()
+        spent = self.begin - started
+        self.left = None if budget.seconds is None else max(0.0, budget.seconds - spent)
+
+    def end(self, share: float) -> float | None:
+        return None if self.left is None else self.begin + share * self.left
+
+    def until(self, share: float) -> Budget:
+        end = self.end(share)
+        if end is None:
+            return self.budget
+        return dataclasses.replace(self.budget, seconds=max(0.0, end - time.perf_counter()))
 
 
 def _orders(routes: dict[str, Route]) -> dict[str, list[str]]:
     return {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
 
 
-def _exact_plan(problem: Problem, candidates: list[Visit]) -> Plan | None:
+def _deadline(budget: Budget, started: float, share: float) -> float | None:
+    return None if budget.seconds is None else started + share * budget.seconds
+
+
+def _exact_plan(problem: Problem, candidates: list[Visit], deadline: float | None) -> Plan | None:
     """The proven optimal plan of a small day, or None when the day is too large for it."""
     if not exact.applies(problem, candidates):
         return None
     start = improve_by_swaps(problem, _constructed(problem, candidates), candidates)
     known = _value(problem, start)
-    found = exact.solve_exact(problem, candidates, (known[0], known[1]))
+    found = exact.solve_exact(problem, candidates, (known[0], known[1]), deadline=deadline)
     if found is None:
         return None
     routes = timed_routes(problem, found.orders)

@@ -45,6 +45,7 @@ def polish(
             _known(result, by_id, group),
             CREW_LABELS if len(group) == 1 else PAIR_LABELS,
             crews=group,
+            deadline=deadline,
         )
         if found is not None and found.value > _value(problem, result, by_id, group):
             result.update(found.orders)
