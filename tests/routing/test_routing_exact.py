@@ -121,3 +121,9 @@ def test_a_day_too_large_falls_back_to_the_heuristic(monkeypatch: pytest.MonkeyP
     plan = solve(p, BUDGET)
     assert not plan.optimal
     assert check_plan(p, plan) == []
+
+
+def test_an_exact_attempt_past_its_deadline_gives_up() -> None:
+    p = random_problem(8, visits=9, crews=2)
+    candidates = [v for v in p.visits if can_go_alone(p, v)]
+    assert exact.solve_exact(p, candidates, deadline=0.0) is None
