@@ -128,6 +128,7 @@ class Bound:
 def crew_sets(problem: Problem, crew: Crew, pool: Pool, bound: Bound) -> CrewSets:
     """Every visit set ``crew`` can make (that may still reach ``bound``), with its least travel."""
     day = _Day(problem, crew, pool)
+    day.deadline = bound.deadline
     layers = [day.first()]
     closed: list[tuple[Ints, Ints, Ints, Ints]] = []
     known, spent = bound.known, 0
@@ -194,6 +195,7 @@ class _Day:
         self.after = self._pinned_after(pool.visits)
         self.latest = pool.win_end.max(axis=1)
         self.optimist = _Optimist(self, pool)
+        self.deadline: float | None = None
 
     def _pinned_after(self, visits: tuple[Visit, ...]) -> list[int]:
         """Per visit: the mask of this crew's pinned visits that must come after it."""
@@ -228,6 +230,8 @@ class _Day:
             index = parents[ok]
             if len(index):
                 parts.extend(self._children(layer, index, j, drive[ok]))
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise WorkLimitError()  # one layer of a large day can take a while
         if not parts:
             return layer.take(np.zeros(0, dtype=np.int64))
         return Layer(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))

@@ -31,7 +31,7 @@ WARM_START_LIMIT = 80
 # TRAVEL_END (the rest is for timing, reasons and the checker). An exact attempt gives up after
 # EXACT_SHARE of the whole budget: its work limit is ~1 s of a free core, several on a busy one.
 PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
-EXACT_SHARE = 0.5
+EXACT_SHARE = 0.6
 
 
 class PlanCancelledError(Exception):
@@ -48,7 +48,7 @@ def solve(
     """The best plan found within ``budget``, checked by the independent checker."""
     started = time.perf_counter()
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
-    proven = _exact_plan(problem, candidates, _deadline(budget, started, EXACT_SHARE))
+    proven, start = _exact_plan(problem, candidates, _deadline(budget, started, EXACT_SHARE))
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     if proven is not None:
@@ -57,7 +57,7 @@ def solve(
     # Without optional visits the search is a plain VRPTW already: it keeps the whole budget.
     prized = not all(v.required for v in candidates)
     search = phases.until(PRIZE_END if prized else 1.0)
-    orders = _search(problem, candidates, search, cancelled, progress)
+    orders = _search(problem, candidates, search, cancelled, progress, start)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     routes = timed_routes(problem, orders)
@@ -116,20 +116,26 @@ def _deadline(budget: Budget, started: float, share: float) -> float | None:
     return None if budget.seconds is None else started + share * budget.seconds
 
 
-def _exact_plan(problem: Problem, candidates: list[Visit], deadline: float | None) -> Plan | None:
-    """The proven optimal plan of a small day, or None when the day is too large for it."""
+def _exact_plan(
+    problem: Problem, candidates: list[Visit], deadline: float | None
+) -> tuple[Plan | None, dict[str, Route] | None]:
+    """The proven optimal plan of a small day (or None), and the constructed day it started from.
+
+    The constructed day is handed on to the search as its warm start: building it twice (beam
+    search included) cost a second on loaded machines.
+    """
     if not exact.applies(problem, candidates):
-        return None
+        return None, None
     start = improve_by_swaps(problem, _constructed(problem, candidates), candidates)
     known = _value(problem, start)
     found = exact.solve_exact(problem, candidates, (known[0], known[1]), deadline=deadline)
     if found is None:
-        return None
+        return None, start
     routes = timed_routes(problem, found.orders)
     if {c: [s.visit for s in r.stops] for c, r in routes.items()} != found.orders:
-        return None  # a timing the exact labels allowed and the scheduler not: never expected
+        return None, start  # a timing the labels allowed and the scheduler not: never expected
     plan = dataclasses.replace(_finish(problem, routes), optimal=True)
-    return assert_valid(problem, plan)
+    return assert_valid(problem, plan), start
 
 
 def _search(
@@ -138,6 +144,7 @@ def _search(
     budget: Budget,
     cancelled: Cancelled | None,
     progress: Progress | None,
+    start: dict[str, Route] | None = None,
 ) -> Orders:
     if not candidates:
         return {}
@@ -147,8 +154,9 @@ def _search(
         # Priority days are where a short search struggles: start it from a constructed day. The
         # start must be feasible too: a visit's prize outweighs any penalty, so a search that
         # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
-        seeds = sorted(candidates, key=rank)[:WARM_START_LIMIT]
-        warm = warm_start(problem, _constructed(problem, seeds))
+        if start is None:
+            start = _constructed(problem, sorted(candidates, key=rank)[:WARM_START_LIMIT])
+        warm = warm_start(problem, start)
     hard = any(v.required for v in candidates)
     built = engine.build(problem, candidates, hard_required=hard)
     cap = float(max(100_000, engine.travel_bound(problem)))
