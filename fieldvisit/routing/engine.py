@@ -26,6 +26,10 @@ from fieldvisit.routing.model import Crew, Problem, Visit
 
 Orders = dict[str, list[str]]  # crew id -> visit ids in route order
 
+# ``_solve`` replays pyvrp.solve's internals step by step: the PyVRP minor version they match (kept
+# in step with setup.cfg; a test fails when the installed version differs).
+PYVRP_MINOR = "0.14"
+
 
 @dataclass
 class _Built:

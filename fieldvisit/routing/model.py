@@ -244,6 +244,7 @@ class Plan:
 
     routes: tuple[Route, ...]
     unscheduled: tuple[Unscheduled, ...] = field(default=())
+    optimal: bool = False  # proven optimal under the solve contract's objective (see ``exact``)
 
     def scheduled_ids(self) -> list[str]:
         return [s.visit for r in self.routes for s in r.stops]

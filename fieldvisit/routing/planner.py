@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from fieldvisit.domain.progress import CancelCheck, ProgressCallback
-from fieldvisit.routing import engine
+from fieldvisit.routing import engine, exact
 from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.checker import assert_valid
@@ -19,12 +19,20 @@ from fieldvisit.routing.construct import (
     warm_start,
 )
 from fieldvisit.routing.model import NO_SLOT, Plan, Problem, Route, Unscheduled, Visit
+from fieldvisit.routing.polish import polish
 from fieldvisit.routing.reasons import can_go_alone, reasons_for
+from fieldvisit.routing.refine import least_travel
 from fieldvisit.routing.schedule import best_insertion
 
 # The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
 # most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
+# Phases of a time budget, as shares of the time left after an exact attempt: the prize search
+# ends at PRIZE_END, exact polishing by POLISH_END, the travel search over the chosen visits by
+# TRAVEL_END (the rest is for timing, reasons and the checker). An exact attempt gives up after
+# EXACT_SHARE of the whole budget: its work limit is ~1 s of a free core, several on a busy one.
+PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
+EXACT_SHARE = 0.6
 
 
 class PlanCancelledError(Exception):
@@ -39,8 +47,18 @@ def solve(
     progress: ProgressCallback | None = None,
 ) -> Plan:
     """The best plan found within ``budget``, checked by the independent checker."""
+    started = time.perf_counter()
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
-    orders = _search(problem, candidates, budget, cancelled, progress)
+    proven, start = _exact_plan(problem, candidates, _deadline(budget, started, EXACT_SHARE))
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
+    if proven is not None:
+        return proven
+    phases = _Phases(budget, started)
+    # Without optional visits the search is a plain VRPTW already: it keeps the whole budget.
+    prized = not all(v.required for v in candidates)
+    search = phases.until(PRIZE_END if prized else 1.0)
+    orders = _search(problem, candidates, search, cancelled, progress, start)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
     routes = timed_routes(problem, orders)
@@ -49,7 +67,76 @@ def solve(
     if len(candidates) <= WARM_START_LIMIT:
         routes = improve_by_swaps(problem, routes, candidates)
         routes = _add_leftovers(problem, routes, candidates)
+    routes = _polished(problem, routes, candidates, phases.end(POLISH_END))
+    pinned = any(v.pinned_position is not None for v in candidates)
+    travel = phases.until(TRAVEL_END)
+    better = least_travel(problem, routes, travel, cancelled) if prized and not pinned else None
+    if better is not None:
+        timed = timed_routes(problem, better)
+        if _value(problem, timed) > _value(problem, routes):
+            routes = timed
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
     return assert_valid(problem, _finish(problem, routes))
+
+
+def _polished(
+    problem: Problem, routes: dict[str, Route], candidates: list[Visit], deadline: float | None
+) -> dict[str, Route]:
+    before = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
+    after = polish(problem, before, candidates, deadline)
+    if after == before:
+        return routes
+    return _add_leftovers(problem, timed_routes(problem, after), candidates)
+
+
+class _Phases:
+    """Ends of the search phases within a time budget; an iteration budget goes whole to each."""
+
+    def __init__(self, budget: Budget, started: float) -> None:
+        self.budget = budget
+        self.begin = time.perf_counter()
+        spent = self.begin - started
+        self.left = None if budget.seconds is None else max(0.0, budget.seconds - spent)
+
+    def end(self, share: float) -> float | None:
+        return None if self.left is None else self.begin + share * self.left
+
+    def until(self, share: float) -> Budget:
+        end = self.end(share)
+        if end is None:
+            return self.budget
+        return dataclasses.replace(self.budget, seconds=max(0.0, end - time.perf_counter()))
+
+
+def _orders(routes: dict[str, Route]) -> dict[str, list[str]]:
+    return {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
+
+
+def _deadline(budget: Budget, started: float, share: float) -> float | None:
+    return None if budget.seconds is None else started + share * budget.seconds
+
+
+def _exact_plan(
+    problem: Problem, candidates: list[Visit], deadline: float | None
+) -> tuple[Plan | None, dict[str, Route] | None]:
+    """The proven optimal plan of a small day (or None), and the constructed day it started from.
+
+    The constructed day is handed on to the search as its warm start: building it twice (beam
+    search included) cost a second on loaded machines.
+    """
+    if not exact.applies(problem, candidates):
+        return None, None
+    start = improve_by_swaps(problem, _constructed(problem, candidates), candidates)
+    known = _value(problem, start)
+    found = exact.solve_exact(problem, candidates, (known[0], known[1]), deadline=deadline)
+    if found is None:
+        return None, start
+    routes = timed_routes(problem, found.orders)
+    if {c: [s.visit for s in r.stops] for c, r in routes.items()} != found.orders:
+        return None, start  # a timing the labels allowed and the scheduler not: never expected
+    plan = dataclasses.replace(_finish(problem, routes), optimal=True)
+    return assert_valid(problem, plan), start
 
 
 def _search(
@@ -58,6 +145,7 @@ def _search(
     budget: Budget,
     cancelled: CancelCheck | None,
     progress: ProgressCallback | None,
+    start: dict[str, Route] | None = None,
 ) -> Orders:
     if not candidates:
         return {}
@@ -67,8 +155,9 @@ def _search(
         # Priority days are where a short search struggles: start it from a constructed day. The
         # start must be feasible too: a visit's prize outweighs any penalty, so a search that
         # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
-        seeds = sorted(candidates, key=rank)[:WARM_START_LIMIT]
-        warm = warm_start(problem, _constructed(problem, seeds))
+        if start is None:
+            start = _constructed(problem, sorted(candidates, key=rank)[:WARM_START_LIMIT])
+        warm = warm_start(problem, start)
     hard = any(v.required for v in candidates)
     built = engine.build(problem, candidates, hard_required=hard)
     cap = float(max(100_000, engine.travel_bound(problem)))

@@ -3,7 +3,10 @@
 Decision order for an unscheduled visit ``v`` (every test uses the exact fixed-order scheduler):
 
 1. ``route.no_slot``: no allowed crew can make ``v`` alone (depot, ``v``, depot, with its break).
-2. ``route.max_visits``: every crew that could make ``v`` alone already has its maximum of visits.
+2. Every crew that could make ``v`` alone already has its maximum of visits: ``route.lower_weight``
+   when ``v`` is optional and could take the place of an optional visit that weighs more (heavier
+   visits took the places), else ``route.max_visits``. The planner never leaves ``v`` out where
+   it could take the place of a lighter visit (``construct.improve_by_swaps``; the exact method).
 3. ``route.conflicts_required``: on every such crew, ``v`` cannot be inserted even when only the
    crew's required visits are kept, so taking ``v`` would push out a required visit.
 4. ``route.lower_weight``: ``v`` is optional and fits on some crew once the optional visits that
@@ -40,7 +43,8 @@ def reasons_for(problem: Problem, routes: dict[str, Route], visit: Visit) -> tup
     by_id = {v.id: v for v in problem.visits}
     orders = {c.id: [by_id[s.visit] for s in routes[c.id].stops] for c in crews}
     if all(_full(c, orders[c.id]) for c in crews):
-        return (MAX_VISITS,)
+        heavier = any(_takes_place_of_heavier(problem, c, orders[c.id], visit) for c in crews)
+        return (LOWER_WEIGHT,) if heavier else (MAX_VISITS,)
     open_crews = [c for c in crews if not _full(c, orders[c.id])]
     if not any(_fits_keeping(problem, c, orders[c.id], visit, _required) for c in open_crews):
         return (CONFLICTS_REQUIRED,)
@@ -54,6 +58,19 @@ def reasons_for(problem: Problem, routes: dict[str, Route], visit: Visit) -> tup
 
 def _full(crew: Crew, order: list[Visit]) -> bool:
     return crew.max_visits is not None and len(order) >= crew.max_visits
+
+
+def _takes_place_of_heavier(problem: Problem, crew: Crew, order: list[Visit], visit: Visit) -> bool:
+    """Whether optional ``visit`` fits on ``crew`` in place of one heavier optional visit."""
+    if visit.required:
+        return False
+    for taken in order:
+        if taken.required or taken.weight <= visit.weight:
+            continue
+        rest = [v for v in order if v is not taken]
+        if best_insertion(problem, crew, rest, visit) is not None:
+            return True
+    return False
 
 
 def _required(visit: Visit) -> bool:

@@ -15,7 +15,7 @@ from tests.routing.test_routing_exhaustive import random_problem
 
 
 def test_subprocess_returns_a_checked_plan_and_progress() -> None:
-    problem = random_problem(3, visits=15, crews=2)
+    problem = random_problem(3, visits=24, crews=2)  # too many visits for the exact method
     seen: list[int] = []
     plan = solve_in_subprocess(
         problem, Budget(iterations=600), progress=lambda it, cost: seen.append(it)

@@ -38,6 +38,7 @@ def write_solution(
             "weight_scheduled": sum(1 + by_id[v].visit.priority for v in scheduled),
             "travel_seconds": sum(r.travel_seconds for r in plan.routes),
         },
+        "optimal": plan.optimal,
     }
 
 
