@@ -149,9 +149,8 @@ def test_unscheduled_visit_needs_a_reason() -> None:
 
 
 def test_a_solved_small_day_says_optimal_and_keeps_the_schema() -> None:
-    from fieldvisit.app.solve.run import solve
     from fieldvisit.app.solve.reading import parse_problem
-
+    from fieldvisit.app.solve.run import solve
     from fieldvisit.routing.planner import solve as plan_routes
 
     solution = solve(parse_problem(copy.deepcopy(PROBLEM)), plan_routes)

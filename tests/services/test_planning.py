@@ -185,3 +185,14 @@ def test_a_case_that_cannot_be_planned_is_named_by_its_case_number(demo: Databas
     with pytest.raises(ValidationError) as refused:
         planning.evaluate(collector, DayRequest(crew_id, DAY), [case_id])
     assert refused.value.message.params["cases"] == number
+
+
+def test_a_small_day_is_proven_optimal_and_a_large_one_is_not_claimed(demo: Database) -> None:
+    crew, collector, _, _ = _people(demo)
+    planning, _ = _services(demo)
+    everyone = planning.optimise(collector, DayRequest(crew, DAY), BUDGET)
+    assert not everyone.optimal  # the crew's whole pool is too large to prove
+    few = tuple(stop.case_id for stop in everyone.stops[:6])
+    small = planning.optimise(collector, DayRequest(crew, DAY, case_ids=few), Budget(seconds=5))
+    assert small.optimal
+    assert {stop.case_id for stop in small.stops} == set(few)

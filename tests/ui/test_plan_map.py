@@ -73,3 +73,17 @@ def test_tiles_are_fetched_once_then_read_from_the_cache(qtbot: QtBot, tmp_path:
     centre = tile_rect(projection, z, x, y).center()
     if 0 <= centre.x() < 400 and 0 <= centre.y() < 300:
         assert _close(canvas.pixelColor(int(centre.x()), int(centre.y())), QColor("#c8e6c9"))
+
+
+def test_the_summary_says_when_a_round_is_proven_optimal() -> None:
+    import dataclasses
+    from datetime import UTC, date, datetime
+
+    from fieldvisit.services.planning.model import RoundPlan
+    from fieldvisit.ui.plan.models import round_summary
+
+    at = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+    plan = RoundPlan(1, date(2026, 12, 2), at, at, None, None, (), (), 600, 5000, ())
+    assert "optimal" not in round_summary(plan, "en")
+    assert round_summary(dataclasses.replace(plan, optimal=True), "en").endswith("proven optimal")
+    assert round_summary(dataclasses.replace(plan, optimal=True), "zh").endswith("已证明最优")

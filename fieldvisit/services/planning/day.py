@@ -96,7 +96,8 @@ class PlanningService:
         """
         context = self._context(actor, request)
         plan = (planner or self._planner)(context.problem, budget)
-        return self._result(actor, request, context, plan.routes[0], plan.unscheduled, ())
+        result = self._result(actor, request, context, plan.routes[0], plan.unscheduled, ())
+        return dataclasses.replace(result, optimal=plan.optimal)
 
     def replan(
         self,

@@ -71,6 +71,7 @@ class RoundPlan:
     travel_meters: int
     rulesets: tuple[RuleSetUsed, ...]
     problems: tuple[Message, ...] = ()
+    optimal: bool = False  # proven best under the objective (small days are solved exactly)
 
     @property
     def needs_approval(self) -> bool:

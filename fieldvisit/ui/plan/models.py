@@ -222,8 +222,8 @@ class RouteModel(TableModel[RouteRow]):
 
 
 def round_summary(plan: RoundPlan, lang: str) -> str:
-    """A round in one line: stops, driving time and distance, out and back."""
-    return translate(
+    """A round in one line: stops, driving time and distance, out and back; proven optimal."""
+    line = translate(
         "plan_ui.summary",
         lang,
         stops=len(plan.stops),
@@ -232,6 +232,7 @@ def round_summary(plan: RoundPlan, lang: str) -> str:
         depart=hm(plan.depart),
         back=hm(plan.return_),
     )
+    return line + translate("plan_ui.optimal", lang) if plan.optimal else line
 
 
 def left_out_text(left: LeftOut, lang: str) -> str:

@@ -23,7 +23,7 @@ from fieldvisit.services.planning.model import RoundPlan
 from fieldvisit.services.planning.rounds import SavedRound
 from fieldvisit.ui.plan.commands import RouteEdit, RouteState
 from fieldvisit.ui.plan.layout import PlanLayout
-from fieldvisit.ui.plan.models import hm, problem_rows
+from fieldvisit.ui.plan.models import problem_rows, round_summary
 from fieldvisit.ui.plan.workflow import DayLoaded, Submitted, Workflow
 from fieldvisit.ui.tasks import Task, TaskRunner
 
@@ -188,19 +188,7 @@ class PlanScreen(PlanLayout):
             self._base,
             [i for i, row in enumerate(rows) if row.problems or not row.stop.check.fits],
         )
-        self.summary.setText(
-            ""
-            if plan is None
-            else translate(
-                "plan_ui.summary",
-                self.lang,
-                stops=len(plan.stops),
-                minutes=plan.travel_seconds // 60,
-                km=f"{plan.travel_meters / 1000:.1f}",
-                depart=hm(plan.depart),
-                back=hm(plan.return_),
-            )
-        )
+        self.summary.setText("" if plan is None else round_summary(plan, self.lang))
         self.plan_changed.emit(plan)
 
     def _show_problems(self, problems: list[str]) -> None:
