@@ -86,7 +86,7 @@ def _places(
     return places, {name: i for i, (name, _) in enumerate(places)}
 
 
-def _travel(problem: SolveProblem, places: list[tuple[str, SpecPoint]]) -> rm.TravelMatrix:
+def _travel(problem: SolveProblem, places: list[tuple[str, SpecPoint]]) -> rm.Travel:
     spec = problem.travel
     if spec.matrix is None:
         points = [Point(p.lat, p.lon) for _, p in places]
