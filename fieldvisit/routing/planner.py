@@ -69,7 +69,7 @@ def _search(
         seeds = sorted(candidates, key=rank)[:WARM_START_LIMIT]
         warm = warm_start(problem, _constructed(problem, seeds))
     hard = any(v.required for v in candidates)
-    built = engine.build(problem, candidates, hard_required=hard)
+    built = engine.build(problem, candidates, hard_required=hard, warm=warm)
     cap = float(max(100_000, engine.travel_bound(problem)))
     budget = _remaining(total, started)
     # With required visits the search first treats them as hard; if it has found no feasible
@@ -89,7 +89,7 @@ def _search(
     budget = _remaining(total, started)
     if budget.iterations is not None:
         budget = dataclasses.replace(budget, iterations=max(0, budget.iterations - used))
-    built = engine.build(problem, candidates, hard_required=False)
+    built = engine.build(problem, candidates, hard_required=False, warm=warm)
     orders, _, _ = engine.run(built, budget, cancelled=cancelled, progress=progress, warm=warm)
     return orders
 
