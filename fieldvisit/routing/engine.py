@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from fieldvisit.routing.budget import (
     INITIAL_PENALTY,
     Budget,
     Cancelled,
+    Clock,
     Progress,
     SearchStop,
     history_length,
@@ -315,9 +317,10 @@ def run(
     restart: int | None = None,
     history: int | None = None,
     give_up: float | None = None,
+    clock: Clock = time.perf_counter,
 ) -> tuple[Orders, bool, int]:
     """Search; returns the best orders found, whether they are feasible, and iterations done."""
-    stop = SearchStop(budget, cancelled, progress, give_up)
+    stop = SearchStop(budget, cancelled, progress, give_up, clock)
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(
             num_iters_no_improvement=restart_after(budget) if restart is None else restart,
