@@ -6,7 +6,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from fieldvisit.routing import engine
+from fieldvisit.routing import decompose, engine
 from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
 from fieldvisit.routing.budget import Budget, Cancelled, Clock, Deadline, PhaseLog, Progress
 from fieldvisit.routing.checker import assert_valid
@@ -27,6 +27,9 @@ from fieldvisit.routing.schedule import best_insertion
 WARM_START_LIMIT = 80
 # Share of a time budget the warm start may use at most (it used all of it from 100 visits on).
 WARM_SHARE = 0.2
+
+
+Routes = dict[str, Route]
 
 
 class PlanCancelledError(Exception):
@@ -51,8 +54,17 @@ def solve(
     phases = _Phases(clock, on_phase)
     candidates = [v for v in problem.visits if can_go_alone(problem, v)]
     phases.done("screen")
-    routes = _routes(problem, candidates, budget, deadline, cancelled, progress, phases)
-    plan = assert_valid(problem, _finish(problem, routes))
+    reasons = None
+    if decompose.applies(candidates):
+
+        def part(sub: Problem, visits: list[Visit], share: Budget, by: Deadline) -> Routes:
+            return _routes(sub, visits, share, by, cancelled, progress, phases)
+
+        split = decompose.plan(problem, candidates, budget, deadline, part, phases.done)
+        routes, reasons = split.routes, split.reasons
+    else:
+        routes = _routes(problem, candidates, budget, deadline, cancelled, progress, phases)
+    plan = assert_valid(problem, _finish(problem, routes, reasons))
     phases.done("output")
     return plan
 
@@ -228,12 +240,17 @@ def _add_leftovers(
     return timed_routes(problem, grown)
 
 
-def _finish(problem: Problem, routes: dict[str, Route]) -> Plan:
+def _finish(
+    problem: Problem, routes: dict[str, Route], scoped: decompose.Reasons | None = None
+) -> Plan:
     done = {s.visit for r in routes.values() for s in r.stops}
     unscheduled = []
     for visit in problem.visits:
         if visit.id not in done:
-            reasons = reasons_for(problem, routes, visit) if routes else (NO_SLOT,)
+            if scoped is not None:
+                reasons = scoped(visit)
+            else:
+                reasons = reasons_for(problem, routes, visit) if routes else (NO_SLOT,)
             unscheduled.append(Unscheduled(visit.id, reasons))
     ordered = tuple(routes[c.id] for c in problem.crews)
     return Plan(ordered, tuple(unscheduled))
