@@ -8,7 +8,7 @@ its own small travel matrix and a share of the time left in proportion to its ca
 the visits still left out are inserted across borders, on the ``NEIGHBOURS`` nearest crews that
 may make them. A part with more candidates than it can search (one crew and thousands of
 visits) searches the most promising: required ones, then weight per minute of service and drive.
-Reasons for visits left out are given against the crews of their own part.
+Reasons for visits left out are given against the crew each was assigned to.
 """
 
 from __future__ import annotations
@@ -17,29 +17,34 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from fieldvisit.routing.budget import Budget, Deadline
 from fieldvisit.routing.construct import rank, timed_routes
 from fieldvisit.routing.model import NO_SLOT, Crew, Problem, Route, TravelMatrix, Visit
 from fieldvisit.routing.reasons import reasons_for
 from fieldvisit.routing.schedule import best_insertion, fits
 
-# Above this many candidates a day is planned by parts (10 crews / 500 visits measured better
+# Above this many visits a day is planned by parts (10 crews / 500 visits measured better
 # that way at 2 s: the one search then spends its budget on PyVRP's first rounds).
-SPLIT_CANDIDATES = 400
-PART_VISITS, PART_CREWS = 250, 8
+SPLIT_VISITS = 400
+PART_VISITS, PART_CREWS = 250, 6
+# Candidates searched per crew of a part (a crew makes 10-20 visits a day); the others still get
+# their chance across borders. Each part's matrix grows with the square of what it searches.
+PER_CREW = 50
 # Crews tried for a visit: when assigning it (nearest first) and across borders.
 NEIGHBOURS = 4
-# Seconds kept for the border pass and the output: fixed plus per candidate (measured, see
-# benchmarks/scale.py), at most half the time left.
-FINAL_FIXED, FINAL_PER_CANDIDATE = 0.05, 2.0e-4
+# Seconds kept for the output (reasons and the checker) per visit, and for the border pass per
+# candidate: CPU seconds measured at 60 crews / 5,000 visits (benchmarks/scale.py).
+OUTPUT_PER_VISIT, BORDERS_PER_CANDIDATE = 1.0e-4, 0.6e-4
 
 PartSolver = Callable[[Problem, list[Visit], Budget, Deadline], dict[str, Route]]
 Reasons = Callable[[Visit], tuple[str, ...]]
 
 
-def applies(candidates: list[Visit]) -> bool:
+def applies(problem: Problem) -> bool:
     """Whether a day is large enough to be planned by parts."""
-    return len(candidates) > SPLIT_CANDIDATES
+    return len(problem.visits) > SPLIT_VISITS
 
 
 @dataclass(frozen=True)
@@ -52,20 +57,21 @@ class Split:
 
 def plan(
     problem: Problem,
-    candidates: list[Visit],
     budget: Budget,
     deadline: Deadline,
     solve_part: PartSolver,
     phase_done: Callable[[str], None],
 ) -> Split:
     """Assign, group, plan each part, then insert across borders (see the module docstring)."""
-    near = _nearest_crews(problem, candidates)
+    near = _nearest_crews(problem)
+    phase_done("screen")
+    candidates = [v for v in problem.visits if v.id in near]
     owner = {v.id: near[v.id][0] for v in candidates}
     parts = _group(problem, candidates, owner)
     phase_done("split")
-    final = deadline.before(
-        min(deadline.left() / 2, FINAL_FIXED + FINAL_PER_CANDIDATE * len(candidates))
-    )
+    output = _reserve(deadline, OUTPUT_PER_VISIT * len(problem.visits))
+    borders = deadline.before(output)
+    final = borders.before(_reserve(borders, BORDERS_PER_CANDIDATE * len(candidates)))
     routes: dict[str, Route] = {}
     left = len(candidates)
     for crews, visits in parts:
@@ -75,30 +81,35 @@ def plan(
         sub, local = _subproblem(problem, crews, searched)
         part_budget = _part_budget(budget, share, len(searched), len(candidates))
         routes.update(solve_part(sub, list(local), part_budget, share))
-    routes = _across_borders(problem, routes, candidates, near, deadline.before(_output(deadline)))
+    routes = _across_borders(problem, routes, candidates, near, borders)
     phase_done("borders")
-    return Split(routes, _reasons(problem, parts, routes))
+    return Split(routes, _reasons(problem, owner, routes))
 
 
-def _output(deadline: Deadline) -> float:
-    return min(deadline.left() / 2, FINAL_FIXED) if deadline.timed else 0.0
+def _reserve(deadline: Deadline, seconds: float) -> float:
+    """``seconds`` (plus a little) kept for a later phase, at most a third of the time left."""
+    return min(deadline.left() / 3, 0.02 + seconds) if deadline.timed else 0.0
 
 
-def _nearest_crews(problem: Problem, candidates: list[Visit]) -> dict[str, list[str]]:
-    """Per visit, up to ``NEIGHBOURS`` allowed crews, nearest start first, the first able alone.
+def _nearest_crews(problem: Problem) -> dict[str, list[str]]:
+    """Per visit some crew can make alone: up to ``NEIGHBOURS`` allowed crews, nearest first.
 
-    The first crew of each list can make the visit on its own (the planner's screen found one).
+    The first crew of each list is the nearest that can make the visit on its own. Nearness is
+    the travel model's estimate (ranking needs no exact drive); the exact test starts with the
+    nearest crew, so the drives it computes are the ones the plan will use.
     """
-    seconds = problem.travel.seconds
-    starts = [(c, seconds[c.start_location]) for c in problem.crews]
+    crews, visits = problem.crews, problem.visits
+    estimate = problem.travel.estimate(
+        [c.start_location for c in crews], [v.location for v in visits]
+    )
+    order = np.argsort(estimate, axis=0, kind="stable")
     out: dict[str, list[str]] = {}
-    for visit in candidates:
-        place = visit.location
-        allowed = [(row[place], c.id, c) for c, row in starts if problem.may_serve(c, visit)]
-        allowed.sort(key=lambda item: (item[0], item[1]))
-        first = next(i for i, (_, _, c) in enumerate(allowed) if fits(problem, c, [visit]))
-        ordered = [allowed[first][2], *(c for i, (_, _, c) in enumerate(allowed) if i != first)]
-        out[visit.id] = [c.id for c in ordered[:NEIGHBOURS]]
+    for column, visit in enumerate(visits):
+        near = [crews[i] for i in order[:, column].tolist() if problem.may_serve(crews[i], visit)]
+        first = next((i for i, c in enumerate(near) if fits(problem, c, [visit])), None)
+        if first is not None:
+            ordered = [near[first], *near[:first], *near[first + 1 : NEIGHBOURS]]
+            out[visit.id] = [c.id for c in ordered[:NEIGHBOURS]]
     return out
 
 
@@ -130,8 +141,9 @@ def _group(
 def _promising(
     problem: Problem, crews: list[Crew], visits: list[Visit], owner: dict[str, str]
 ) -> list[Visit]:
-    """At most ``PART_VISITS`` of a part's visits: required, then weight per minute spent."""
-    if len(visits) <= PART_VISITS:
+    """At most ``PER_CREW`` visits a crew of a part: required, then weight per minute spent."""
+    limit = min(PART_VISITS, PER_CREW * len(crews))
+    if len(visits) <= limit:
         return visits
     seconds = problem.travel.seconds
     start = {c.id: c.start_location for c in crews}
@@ -140,7 +152,7 @@ def _promising(
         drive = seconds[start[owner[visit.id]]][visit.location]
         return (not visit.required, -visit.weight / (visit.service + drive + 900), visit.id)
 
-    return sorted(visits, key=value)[:PART_VISITS]
+    return sorted(visits, key=value)[:limit]
 
 
 def _subproblem(
@@ -159,14 +171,7 @@ def _subproblem(
         )
         for c in crews
     )
-    part_visits = [
-        dataclasses.replace(
-            v,
-            location=local[v.location],
-            allowed_crews=None if v.allowed_crews is None else v.allowed_crews & ids,
-        )
-        for v in visits
-    ]
+    part_visits = [dataclasses.replace(_only(v, ids), location=local[v.location]) for v in visits]
     return Problem(tuple(part_visits), part_crews, travel), part_visits
 
 
@@ -210,26 +215,26 @@ def _across_borders(
     return {**routes, **{cid: timed[cid] for cid in changed}}
 
 
-def _reasons(
-    problem: Problem, parts: list[tuple[list[Crew], list[Visit]]], routes: dict[str, Route]
-) -> Reasons:
-    """Reasons for a left-out visit, tested against the crews of its part (full travel model)."""
+def _reasons(problem: Problem, owner: dict[str, str], routes: dict[str, Route]) -> Reasons:
+    """Reasons for a left-out visit, tested against the crew it was assigned to.
+
+    That crew can make it alone, so ``route.no_slot`` is never claimed for a candidate; testing
+    the other crews too cost more than the search at 5,000 visits.
+    """
     by_id = {v.id: v for v in problem.visits}
+    mine: dict[str, list[Visit]] = {c.id: [] for c in problem.crews}
+    for visit_id, crew_id in owner.items():
+        mine[crew_id].append(by_id[visit_id])
     scope: dict[str, tuple[Problem, dict[str, Route]]] = {}
-    for crews, visits in parts:
-        ids = frozenset(c.id for c in crews)
-        served = {s.visit for c in crews for s in routes[c.id].stops}
-        members = {v.id: v for v in visits} | {v: by_id[v] for v in served}
-        local = [
-            dataclasses.replace(
-                v, allowed_crews=None if v.allowed_crews is None else v.allowed_crews & ids
-            )
-            for v in members.values()
-        ]
-        part = Problem(tuple(local), tuple(crews), problem.travel)
-        part_routes = {c.id: routes[c.id] for c in crews}
+    for crew in problem.crews:
+        served = [by_id[s.visit] for s in routes[crew.id].stops]
+        members = {v.id: v for v in [*mine[crew.id], *served]}
+        local = [_only(v, frozenset({crew.id})) for v in members.values()]
+        if not local:
+            continue
+        part = Problem(tuple(local), (crew,), problem.travel)
         for visit in local:
-            scope[visit.id] = (part, part_routes)
+            scope[visit.id] = (part, {crew.id: routes[crew.id]})
 
     def reasons(visit: Visit) -> tuple[str, ...]:
         if visit.id not in scope:
@@ -238,3 +243,10 @@ def _reasons(
         return reasons_for(part, part_routes, part.visit(visit.id))
 
     return reasons
+
+
+def _only(visit: Visit, crews: frozenset[str]) -> Visit:
+    """``visit`` with its allowed crews cut to ``crews`` (a part names no other crew)."""
+    if visit.allowed_crews is None:
+        return visit
+    return dataclasses.replace(visit, allowed_crews=visit.allowed_crews & crews)

@@ -141,6 +141,7 @@ class Crew:
 
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 class Row(Protocol):
@@ -159,7 +160,8 @@ class Travel(Protocol):
     """Travel seconds and metres between location indices; dense or computed on demand.
 
     ``seconds[a][b]`` is the planner's hot path (plain lookups). ``dense(places)`` gives a block
-    for bulk users (the engine) in one vectorised step. ``max_seconds()`` bounds every leg.
+    for bulk users (the engine) in one vectorised step; ``estimate(origins, places)`` ranks
+    places by distance without computing them exactly; ``max_seconds()`` bounds every leg.
     """
 
     @property
@@ -172,6 +174,8 @@ class Travel(Protocol):
     def size(self) -> int: ...
 
     def dense(self, places: Sequence[int]) -> tuple[IntArray, IntArray]: ...
+
+    def estimate(self, origins: Sequence[int], places: Sequence[int]) -> FloatArray: ...
 
     def max_seconds(self) -> int: ...
 
@@ -217,6 +221,11 @@ class TravelMatrix:
             return seconds, metres
         index = np.asarray(places, dtype=np.int64)
         return seconds[np.ix_(index, index)], metres[np.ix_(index, index)]
+
+    def estimate(self, origins: Sequence[int], places: Sequence[int]) -> FloatArray:
+        """Seconds from each origin to each place (exact here; approximate in other models)."""
+        rows, columns = np.asarray(origins, np.int64), np.asarray(places, np.int64)
+        return self._arrays[0][np.ix_(rows, columns)].astype(np.float64)
 
     def max_seconds(self) -> int:
         return int(self._arrays[0].max())

@@ -52,17 +52,17 @@ def solve(
     """
     deadline = Deadline(budget.seconds, clock)
     phases = _Phases(clock, on_phase)
-    candidates = [v for v in problem.visits if can_go_alone(problem, v)]
-    phases.done("screen")
     reasons = None
-    if decompose.applies(candidates):
+    if decompose.applies(problem):
 
         def part(sub: Problem, visits: list[Visit], share: Budget, by: Deadline) -> Routes:
             return _routes(sub, visits, share, by, cancelled, progress, phases)
 
-        split = decompose.plan(problem, candidates, budget, deadline, part, phases.done)
+        split = decompose.plan(problem, budget, deadline, part, phases.done)
         routes, reasons = split.routes, split.reasons
     else:
+        candidates = [v for v in problem.visits if can_go_alone(problem, v)]
+        phases.done("screen")
         routes = _routes(problem, candidates, budget, deadline, cancelled, progress, phases)
     plan = assert_valid(problem, _finish(problem, routes, reasons))
     phases.done("output")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fieldvisit.routing.model import IntArray, ProblemError, TravelMatrix
+from fieldvisit.routing.model import FloatArray, IntArray, ProblemError, TravelMatrix
 
 if TYPE_CHECKING:
     from pyproj import Geod
@@ -29,7 +29,6 @@ _KEY_DIGITS = 6
 DENSE_PLACES = 800
 # Places per block of a lazily computed row: one vectorised call fills a row against a block.
 BLOCK = 64
-FloatArray = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -127,6 +126,11 @@ class GeodesicTravel:
         self.seconds = _Rows(self, metres=False)
         self.meters = _Rows(self, metres=True)
         self._blocks, self._block_of = _blocks(lats, lons)
+        # The first index of each distinct position: equal places reuse each other's pairs.
+        _, first, inverse = np.unique(
+            np.column_stack([lats, lons]), axis=0, return_index=True, return_inverse=True
+        )
+        self._twin = first[inverse.reshape(-1)]
         self.pairs = 0  # pairs computed so far (benchmarks report it)
 
     @property
@@ -134,13 +138,27 @@ class GeodesicTravel:
         return len(self._lat)
 
     def fill(self, origin: int, column: int) -> None:
-        """Compute the row of ``origin`` against the block that holds ``column``."""
+        """Compute the row of ``origin`` against the block that holds ``column``, both ways.
+
+        The model is symmetric, so the same call also answers the block's rows towards
+        ``origin`` (a visit's drive back to a depot whose row was asked for before).
+        """
         if not 0 <= column < self.size:
             raise IndexError(column)
+        twin = int(self._twin[column])
+        if twin != column and twin in self.seconds[origin]:
+            # The same position under another index (a crew's start and end): no new pairs.
+            self.seconds[origin][column] = self.seconds[origin][twin]
+            self.meters[origin][column] = self.meters[origin][twin]
+            return
         block = self._blocks[self._block_of[column]]
         seconds, metres = self._legs(np.full(len(block), origin), block)
-        self.seconds[origin].update(zip(block.tolist(), seconds.tolist(), strict=True))
-        self.meters[origin].update(zip(block.tolist(), metres.tolist(), strict=True))
+        places = block.tolist()
+        self.seconds[origin].update(zip(places, seconds.tolist(), strict=True))
+        self.meters[origin].update(zip(places, metres.tolist(), strict=True))
+        for place, s, m in zip(places, seconds.tolist(), metres.tolist(), strict=True):
+            dict.__setitem__(self.seconds[place], origin, s)
+            dict.__setitem__(self.meters[place], origin, m)
 
     def _legs(self, rows: IntArray, columns: IntArray) -> tuple[IntArray, IntArray]:
         self.pairs += len(rows)
@@ -148,7 +166,10 @@ class GeodesicTravel:
         return legs(lat[rows], lon[rows], lat[columns], lon[columns], self._params)
 
     def dense(self, places: Sequence[int]) -> tuple[IntArray, IntArray]:
-        """Seconds and metres among ``places``: each pair computed once (the model is symmetric)."""
+        """Seconds and metres among ``places``: each pair computed once (the model is symmetric).
+
+        The values are also kept in the lazily filled rows.
+        """
         index = np.asarray(places, dtype=np.int64)
         n = len(index)
         upper_i, upper_j = np.triu_indices(n, 1)
@@ -156,7 +177,25 @@ class GeodesicTravel:
         seconds, metres = np.zeros((n, n), np.int64), np.zeros((n, n), np.int64)
         seconds[upper_i, upper_j] = seconds[upper_j, upper_i] = half_s
         metres[upper_i, upper_j] = metres[upper_j, upper_i] = half_m
+        # Kept for lookups too: a part of a large day is then looked up without a miss.
+        columns = index.tolist()
+        for place, s_row, m_row in zip(columns, seconds.tolist(), metres.tolist(), strict=True):
+            self.seconds[place].update(zip(columns, s_row, strict=True))
+            self.meters[place].update(zip(columns, m_row, strict=True))
         return seconds, metres
+
+    def estimate(self, origins: Sequence[int], places: Sequence[int]) -> FloatArray:
+        """Approximate seconds from each origin to each place (a sphere; for ranking only)."""
+        rows, columns = np.asarray(origins), np.asarray(places)
+        lat1, lon1 = np.radians(self._lat[rows])[:, None], np.radians(self._lon[rows])[:, None]
+        lat2, lon2 = (
+            np.radians(self._lat[columns])[None, :],
+            np.radians(self._lon[columns])[None, :],
+        )
+        half = np.sin((lat2 - lat1) / 2) ** 2
+        half = half + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        metres = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(half, 0.0, 1.0)))
+        return np.asarray(metres * self._params.detour_factor / (self._params.speed_kmh / 3.6))
 
     def max_seconds(self) -> int:
         """A bound on any leg: a meridian then a parallel through the bounding box, plus a minute.
