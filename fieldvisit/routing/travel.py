@@ -225,17 +225,23 @@ def _blocks(lats: FloatArray, lons: FloatArray) -> tuple[list[IntArray], IntArra
 
 
 @lru_cache(maxsize=64)
-def _cached(
-    key: tuple[tuple[float, float], ...], speed: float, detour: float
-) -> TravelMatrix | GeodesicTravel:
-    params = TravelParams(speed, detour)
-    coords = np.asarray(key, dtype=np.float64).reshape(-1, 2)
-    lats, lons = coords[:, 0].copy(), coords[:, 1].copy()
-    travel = GeodesicTravel(lats, lons, params)
-    if len(key) > DENSE_PLACES:
-        return travel
+def _cached(key: tuple[tuple[float, float], ...], speed: float, detour: float) -> TravelMatrix:
+    travel = _geodesic(key, speed, detour)
     seconds, metres = travel.dense(range(len(key)))
     return TravelMatrix(tuple(map(tuple, seconds.tolist())), tuple(map(tuple, metres.tolist())))
+
+
+# A large day's rows grow as the planner asks for them: keep only the last few days.
+@lru_cache(maxsize=2)
+def _cached_large(
+    key: tuple[tuple[float, float], ...], speed: float, detour: float
+) -> GeodesicTravel:
+    return _geodesic(key, speed, detour)
+
+
+def _geodesic(key: tuple[tuple[float, float], ...], speed: float, detour: float) -> GeodesicTravel:
+    coords = np.asarray(key, dtype=np.float64).reshape(-1, 2)
+    return GeodesicTravel(coords[:, 0].copy(), coords[:, 1].copy(), TravelParams(speed, detour))
 
 
 def matrix(
@@ -246,4 +252,6 @@ def matrix(
     Dense up to ``DENSE_PLACES`` places, computed on demand beyond (see the module docstring).
     """
     key = tuple((round(p.lat, _KEY_DIGITS), round(p.lon, _KEY_DIGITS)) for p in points)
+    if len(key) > DENSE_PLACES:
+        return _cached_large(key, params.speed_kmh, params.detour_factor)
     return _cached(key, params.speed_kmh, params.detour_factor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import random
 
 import pytest
@@ -110,3 +111,11 @@ def test_large_matrix_bounds_every_leg() -> None:
     lazy = matrix(points)
     seconds, _ = lazy.dense(range(len(points)))
     assert int(seconds.max()) <= lazy.max_seconds()
+
+
+def test_large_matrix_survives_the_trip_to_a_planning_process() -> None:
+    lazy = matrix(_random_points(DENSE_PLACES + 5, seed=9, spread=0.2))
+    first = lazy.seconds[3][700]
+    copy = pickle.loads(pickle.dumps(lazy))
+    assert copy.seconds[3][700] == first
+    assert copy.meters[700][4] == lazy.meters[700][4]
