@@ -141,7 +141,7 @@ def _group(
 def _promising(
     problem: Problem, crews: list[Crew], visits: list[Visit], owner: dict[str, str]
 ) -> list[Visit]:
-    """At most ``PER_CREW`` visits a crew of a part: required, then weight per minute spent."""
+    """At most ``PER_CREW`` visits a crew of a part: required and pinned, then weight per minute."""
     limit = min(PART_VISITS, PER_CREW * len(crews))
     if len(visits) <= limit:
         return visits
@@ -150,7 +150,8 @@ def _promising(
 
     def value(visit: Visit) -> tuple[bool, float, str]:
         drive = seconds[start[owner[visit.id]]][visit.location]
-        return (not visit.required, -visit.weight / (visit.service + drive + 900), visit.id)
+        chosen = visit.required or visit.pinned_crew is not None  # the user's pins always count
+        return (not chosen, -visit.weight / (visit.service + drive + 900), visit.id)
 
     return sorted(visits, key=value)[:limit]
 

@@ -92,3 +92,15 @@ def test_a_large_day_keeps_to_one_deadline() -> None:
     plan = solve(day, Budget(seconds=2.0), clock=clock)
     assert check_plan(day, plan) == []
     assert clock.now <= 2.0 + 0.3
+
+
+def test_a_pinned_visit_stays_with_its_crew_on_a_large_day() -> None:
+    day = _team_day()
+    far = CREWS + 28  # position 1036, nearer c3 and c4 than c5 (at 1500)
+    pinned = visit(
+        "pin", far, (0, 1300), service=100, priority=100, pinned_crew="c5", pinned_position=0
+    )
+    day = Problem((*day.visits, pinned), day.crews, day.travel)
+    plan = solve(day, Budget(iterations=10))
+    route = next(r for r in plan.routes if r.crew == "c5")
+    assert "pin" in [s.visit for s in route.stops]
