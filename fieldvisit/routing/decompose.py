@@ -28,7 +28,9 @@ from fieldvisit.routing.schedule import best_insertion, fits
 # Above this many visits a day is planned by parts (10 crews / 500 visits measured better
 # that way at 2 s: the one search then spends its budget on PyVRP's first rounds).
 SPLIT_VISITS = 400
-PART_VISITS, PART_CREWS = 250, 6
+# Small parts converge faster than their share of the time suggests: at 20 crews / 1,000 visits
+# and 10 s (CPU), parts of 3 crews / 150 visits gave weight 23,217, parts of 6 / 250 22,685.
+PART_VISITS, PART_CREWS = 150, 3
 # Candidates searched per crew of a part (a crew makes 10-20 visits a day); the others still get
 # their chance across borders. Each part's matrix grows with the square of what it searches.
 PER_CREW = 50
@@ -36,7 +38,7 @@ PER_CREW = 50
 NEIGHBOURS = 4
 # Seconds kept for the output (reasons and the checker) per visit, and for the border pass per
 # candidate: CPU seconds measured at 60 crews / 5,000 visits (benchmarks/scale.py).
-OUTPUT_PER_VISIT, BORDERS_PER_CANDIDATE = 1.0e-4, 0.6e-4
+OUTPUT_PER_VISIT, BORDERS_PER_CANDIDATE = 1.4e-4, 0.6e-4
 
 PartSolver = Callable[[Problem, list[Visit], Budget, Deadline], dict[str, Route]]
 Reasons = Callable[[Visit], tuple[str, ...]]

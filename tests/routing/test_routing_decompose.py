@@ -96,9 +96,9 @@ def test_a_large_day_keeps_to_one_deadline() -> None:
 
 def test_a_pinned_visit_stays_with_its_crew_on_a_large_day() -> None:
     day = _team_day()
-    far = CREWS + 28  # position 1036, nearer c3 and c4 than c5 (at 1500)
+    far = CREWS + 28  # position 1036, nearer c3 and c4 than c5 (at 1500): costly for c5
     pinned = visit(
-        "pin", far, (0, 1300), service=100, priority=100, pinned_crew="c5", pinned_position=0
+        "pin", far, (0, 1300), service=100, required=True, pinned_crew="c5", pinned_position=0
     )
     day = Problem((*day.visits, pinned), day.crews, day.travel)
     plan = solve(day, Budget(iterations=10))
