@@ -25,8 +25,8 @@ from fieldvisit.routing.schedule import best_insertion
 # The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
 # most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
-# Visits the greedy warm start is built from (with the free-time test of ``best_insertion`` a part
-# of a large day builds from all its 250 within its share of the time).
+# Visits the greedy warm start of several crews is built from (with the free-time test of
+# ``best_insertion`` a part of a large day builds from all its visits within its share of time).
 WARM_SEEDS = 300
 # Share of a time budget the warm start may use at most (it used all of it from 100 visits on).
 WARM_SHARE = 0.2
@@ -142,7 +142,9 @@ def _search(
         # Priority days are where a short search struggles: start it from a constructed day. The
         # start must be feasible too: a visit's prize outweighs any penalty, so a search that
         # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
-        seeds = sorted(candidates, key=rank)[:WARM_SEEDS]
+        # One crew's start includes beam searches, whose cost grows with the pool.
+        pool = WARM_START_LIMIT if len(problem.crews) == 1 else WARM_SEEDS
+        seeds = sorted(candidates, key=rank)[:pool]
         built_by = deadline.share(WARM_SHARE).expired
         warm = warm_start(problem, _constructed(problem, seeds, built_by))
     phases.done("warm_start")
