@@ -42,7 +42,7 @@ def beam_day(
 ) -> list[Visit]:
     """The best complete day found, ranked by (required visits, weight, -travel).
 
-    Once ``expired()`` is true the days grown so far are the answer (checked once per depth).
+    Once ``expired()`` is true the best day closed so far is the answer.
     """
     pool = [v for v in visits if problem.may_serve(crew, v)]
     start = {False: Step(crew.shift.start, 0, 0, None, False)}
@@ -51,6 +51,8 @@ def beam_day(
     while layer and not (expired is not None and expired()):
         grown: dict[tuple[int, int], _Partial] = {}
         for partial in layer:
+            if expired is not None and expired():
+                return [pool[i] for i in best[1]]  # a layer can take a tenth of a second
             for index in range(len(pool)):
                 key = (index, partial.mask | 1 << index)
                 if key[1] == partial.mask:
