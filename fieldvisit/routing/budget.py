@@ -1,11 +1,16 @@
-"""Search budgets: an iteration limit, a wall-clock limit, or both; and the remaining time."""
+"""Search budgets, progress and cancellation: the small protocols between planner and caller."""
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from fieldvisit.domain.progress import CancelCheck, ProgressCallback
+
+Clock = Callable[[], float]  # seconds, monotonic (time.perf_counter in production)
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,52 @@ class Budget:
             raise ValueError("iterations must be >= 0")
         if self.seconds is not None and self.seconds < 0:
             raise ValueError("seconds must be >= 0")
+
+
+class PhaseLog(Protocol):
+    """Told when a phase of a solve ends and how long it took (benchmarks and tests listen)."""
+
+    def __call__(self, phase: str, seconds: float) -> None: ...
+
+
+class Deadline:
+    """The one end time that every phase of a solve shares.
+
+    Built from a budget's seconds; an iteration-only budget has no end (deterministic runs).
+    """
+
+    def __init__(self, seconds: float | None, clock: Clock = time.perf_counter) -> None:
+        self.clock = clock
+        self.end = math.inf if seconds is None else clock() + seconds
+
+    @property
+    def timed(self) -> bool:
+        return self.end != math.inf
+
+    def left(self) -> float:
+        return max(0.0, self.end - self.clock()) if self.timed else math.inf
+
+    def expired(self) -> bool:
+        return self.timed and self.clock() >= self.end
+
+    def before(self, reserve: float) -> Deadline:
+        """A deadline ``reserve`` seconds earlier (time kept for the phases that follow)."""
+        return self._at(self.end - reserve)
+
+    def share(self, fraction: float) -> Deadline:
+        """A deadline after ``fraction`` of the time left."""
+        return self._at(self.clock() + fraction * self.left()) if self.timed else self
+
+    def _at(self, end: float) -> Deadline:
+        out = Deadline(None, self.clock)
+        out.end = min(self.end, end) if self.timed else math.inf
+        return out
+
+    def budget(self, budget: Budget) -> Budget:
+        """``budget`` with its seconds cut to the time left (iterations unchanged)."""
+        if budget.seconds is None or not self.timed:
+            return budget
+        return replace(budget, seconds=min(budget.seconds, self.left()))
 
 
 # Late-acceptance history of the search. PyVRP's default (300) accepts worse solutions for
@@ -79,12 +130,14 @@ class SearchStop:
         cancelled: CancelCheck | None,
         progress: ProgressCallback | None,
         give_up: float | None = None,
+        clock: Clock = time.perf_counter,
     ):
         self._budget = budget
         self._cancelled = cancelled
         self._progress = progress
         self._give_up = give_up
-        self._started = time.perf_counter()
+        self._clock = clock
+        self._started = clock()
         self.iterations = 0
 
     def __call__(self, best_cost: float) -> bool:
@@ -106,6 +159,6 @@ class SearchStop:
             if self.iterations > self._budget.iterations:
                 return 1.0
         if self._budget.seconds is not None:
-            spent = time.perf_counter() - self._started
+            spent = self._clock() - self._started
             shares.append(1.0 if spent >= self._budget.seconds else spent / self._budget.seconds)
         return max(shares)

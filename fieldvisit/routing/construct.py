@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from fieldvisit.routing.engine import Warm
 from fieldvisit.routing.model import Problem, Route, Visit
@@ -17,11 +17,21 @@ def rank(visit: Visit) -> tuple[int, int, int]:
     return (0 if visit.required else 1, -visit.weight, slack)
 
 
-def insert_greedily(problem: Problem, orders: Orders, candidates: Iterable[Visit]) -> Orders:
-    """Insert each candidate (required, then heaviest first) where it adds the least travel."""
+def insert_greedily(
+    problem: Problem,
+    orders: Orders,
+    candidates: Iterable[Visit],
+    expired: Callable[[], bool] | None = None,
+) -> Orders:
+    """Insert each candidate (required, then heaviest first) where it adds the least travel.
+
+    Stops early, with the insertions made so far, once ``expired()`` is true.
+    """
     result = {c.id: list(orders.get(c.id, [])) for c in problem.crews}
     by_id = {v.id: v for v in problem.visits}
     for visit in sorted(candidates, key=rank):
+        if expired is not None and expired():
+            break
         best: tuple[int, int, str] | None = None
         for crew in problem.crews:
             if not problem.may_serve(crew, visit):
@@ -94,7 +104,10 @@ def _value(visit: Visit) -> tuple[int, int]:
 
 
 def improve_by_swaps(
-    problem: Problem, routes: dict[str, Route], pool: list[Visit]
+    problem: Problem,
+    routes: dict[str, Route],
+    pool: list[Visit],
+    expired: Callable[[], bool] | None = None,
 ) -> dict[str, Route]:
     """Swap a scheduled visit for a more valuable left-out one wherever that is legal.
 
@@ -106,6 +119,8 @@ def improve_by_swaps(
     orders = {cid: [by_id[s.visit] for s in r.stops] for cid, r in routes.items()}
     done = {v.id for order in orders.values() for v in order}
     for incoming in sorted((v for v in pool if v.id not in done), key=rank):
+        if expired is not None and expired():
+            break
         swap = _best_swap(problem, orders, incoming)
         if swap is not None:
             crew_id, order = swap

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyvrp
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 from pyvrp.exceptions import PenaltyBoundWarning
@@ -18,6 +19,7 @@ from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.routing.budget import (
     INITIAL_PENALTY,
     Budget,
+    Clock,
     SearchStop,
     history_length,
     restart_after,
@@ -43,7 +45,7 @@ class _Built:
 
 def travel_bound(problem: Problem) -> int:
     """An upper bound on any plan's total travel seconds; makes the objective lexicographic."""
-    top = max(max(row) for row in problem.travel.seconds)
+    top = problem.travel.max_seconds()
     return top * (len(problem.visits) + 2 * len(problem.crews)) + 1
 
 
@@ -87,28 +89,63 @@ def _capacity(
     return caps
 
 
-def _break_places(problem: Problem, crew: Crew, visits: Sequence[Visit]) -> list[int]:
+# Break stops per crew at most: the model then grows with crews, not with crews x visits.
+BREAK_PLACES = 12
+# Qualifying places nearest the crew's start among which the sampled break places are spread.
+BREAK_POOL = 48
+
+
+def _break_places(
+    problem: Problem, crew: Crew, visits: Sequence[Visit], keep: int | None = None
+) -> list[int]:
     """Places where the break may be taken: depots and the places of visits it can neighbour.
 
     Putting the break stop on a visit's own place makes the drive around it exact: zero travel to
     it, then the normal drive on. A visit only qualifies when the break could come right before or
-    right after it within the break window.
+    right after it within the break window. Beyond ``BREAK_PLACES`` a spread sample of them is
+    kept (plus ``keep``, the warm start's place): a break away from its neighbours costs the
+    search a small detour that the exact timing afterwards does not pay.
     """
     rule = crew.break_rule
     assert rule is not None
-    places = [crew.start_location, crew.end_location]
+    fixed = {crew.start_location, crew.end_location} | ({keep} if keep is not None else set())
+    places: set[int] = set()
     for visit in visits:
         if not problem.may_serve(crew, visit):
             continue
         before = any(rule.earliest + rule.duration <= w.end for w in visit.windows)
         after = any(w.start + visit.service <= rule.latest - rule.duration for w in visit.windows)
         if before or after:
-            places.append(visit.location)
-    return sorted(set(places))
+            places.add(visit.location)
+    if len(places | fixed) <= BREAK_PLACES:
+        return sorted(places | fixed)
+    return sorted(fixed | _spread(problem, crew, places - fixed, BREAK_PLACES - len(fixed)))
 
 
-def build(problem: Problem, visits: Sequence[Visit], hard_required: bool) -> _Built:
-    """PyVRP problem data for ``visits`` (a subset of the problem's) and all crews."""
+def _spread(problem: Problem, crew: Crew, places: set[int], count: int) -> set[int]:
+    """``count`` of ``places`` near the crew's start, each far from those chosen before."""
+    seconds = problem.travel.seconds
+    home = seconds[crew.start_location]
+    pool = sorted(places, key=lambda p: (home[p], p))[:BREAK_POOL]
+    gap = {p: home[p] for p in pool}
+    chosen: set[int] = set()
+    while gap and len(chosen) < count:
+        far = max(gap, key=lambda p: (gap[p], -p))
+        chosen.add(far)
+        del gap[far]
+        row = seconds[far]
+        gap = {p: min(d, row[p]) for p, d in gap.items()}
+    return chosen
+
+
+def build(
+    problem: Problem, visits: Sequence[Visit], hard_required: bool, warm: Warm | None = None
+) -> _Built:
+    """PyVRP problem data for ``visits`` (a subset of the problem's) and all crews.
+
+    ``warm``: the start the search will get; its break places are kept among the candidates.
+    """
+    warm_places = {} if warm is None else {c: slot[1] for c, slot in warm.breaks.items()}
     dims = _dimensions(problem, visits)
     # Extra load dimensions: visit counts (max visits) and demand (crew capacity).
     counts = (
@@ -118,7 +155,17 @@ def build(problem: Problem, visits: Sequence[Visit], hard_required: bool) -> _Bu
     limit = len(visits) + len(problem.crews) + 1
     prize = prizes(problem, visits, hard_required)
     depot_places = sorted({p for c in problem.crews for p in (c.start_location, c.end_location)})
-    depots = [Depot(location=p) for p in depot_places]
+    breaks = {
+        c.id: _break_places(problem, c, visits, warm_places.get(c.id))
+        for c in problem.crews
+        if c.break_rule is not None
+    }
+    # PyVRP gets only the places in use: a part of a large problem brings a small matrix.
+    used = sorted(
+        {*depot_places, *(v.location for v in visits), *itertools.chain(*breaks.values())}
+    )
+    local = {place: index for index, place in enumerate(used)}
+    depots = [Depot(location=local[p]) for p in depot_places]
     built = _Built(data=None)  # type: ignore[arg-type]
     clients: list[Client] = []
     groups: list[ClientGroup] = []
@@ -134,7 +181,7 @@ def build(problem: Problem, visits: Sequence[Visit], hard_required: bool) -> _Bu
                 members.append(len(clients))
             clients.append(
                 Client(
-                    location=visit.location,
+                    location=local[visit.location],
                     delivery=load,
                     service_duration=visit.service,
                     tw_early=window.start,
@@ -150,13 +197,13 @@ def build(problem: Problem, visits: Sequence[Visit], hard_required: bool) -> _Bu
         if multi:
             groups.append(ClientGroup(members, required=required))
     for crew in problem.crews:
-        if crew.break_rule is not None:
-            _add_break(problem, crew, visits, dims, counts, clients, groups, built)
+        if crew.id in breaks:
+            places = breaks[crew.id]
+            _add_break(crew, places, local, dims, counts, clients, groups, built)
     types = _vehicle_types(problem, dims, limit, counts, depot_places, built)
-    size = problem.travel.size
-    matrix = np.asarray(problem.travel.seconds, dtype=np.int64)
+    matrix, _ = problem.travel.dense(used)
     built.data = ProblemData(
-        locations=[Location(0.0, 0.0) for _ in range(size)],
+        locations=[Location(0.0, 0.0) for _ in used],
         clients=clients,
         depots=depots,
         vehicle_types=types,
@@ -168,9 +215,9 @@ def build(problem: Problem, visits: Sequence[Visit], hard_required: bool) -> _Bu
 
 
 def _add_break(
-    problem: Problem,
     crew: Crew,
-    visits: Sequence[Visit],
+    places: list[int],
+    local: dict[int, int],
     dims: list[frozenset[str]],
     counts: tuple[bool, bool],
     clients: list[Client],
@@ -180,13 +227,12 @@ def _add_break(
     rule = crew.break_rule
     assert rule is not None
     load = [1 if d == frozenset({crew.id}) else 0 for d in dims] + [0] * sum(counts)
-    places = _break_places(problem, crew, visits)
     members = list(range(len(clients), len(clients) + len(places)))
     for place in places:
         built.break_client[crew.id, place] = len(clients)
         clients.append(
             Client(
-                location=place,
+                location=local[place],
                 delivery=load,
                 service_duration=rule.duration,
                 tw_early=rule.earliest,
@@ -274,9 +320,10 @@ def run(
     restart: int | None = None,
     history: int | None = None,
     give_up: float | None = None,
+    clock: Clock = time.perf_counter,
 ) -> tuple[Orders, bool, int]:
     """Search; returns the best orders found, whether they are feasible, and iterations done."""
-    stop = SearchStop(budget, cancelled, progress, give_up)
+    stop = SearchStop(budget, cancelled, progress, give_up, clock)
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(
             num_iters_no_improvement=restart_after(budget) if restart is None else restart,

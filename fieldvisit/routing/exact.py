@@ -90,7 +90,7 @@ def solve_exact(
 
 def _travel_unit(problem: Problem) -> int:
     """More than any plan's total travel, so one unit of score outweighs all travel."""
-    top = max(max(row) for row in problem.travel.seconds)
+    top = problem.travel.max_seconds()
     return top * (len(problem.visits) + 2 * len(problem.crews)) + 1
 
 

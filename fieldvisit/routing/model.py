@@ -5,6 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 # Reason codes of the solve contract for visits the planner leaves out.
 NO_SLOT = "route.no_slot"
@@ -135,6 +140,46 @@ class Crew:
         )
 
 
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+class Row(Protocol):
+    """One row of a travel table: the value towards a column index."""
+
+    def __getitem__(self, column: int, /) -> int: ...
+
+
+class Table(Protocol):
+    """Rows of a travel table, indexed ``table[from][to]``."""
+
+    def __getitem__(self, row: int, /) -> Row: ...
+
+
+class Travel(Protocol):
+    """Travel seconds and metres between location indices; dense or computed on demand.
+
+    ``seconds[a][b]`` is the planner's hot path (plain lookups). ``dense(places)`` gives a block
+    for bulk users (the engine) in one vectorised step; ``estimate(origins, places)`` ranks
+    places by distance without computing them exactly; ``max_seconds()`` bounds every leg.
+    """
+
+    @property
+    def seconds(self) -> Table: ...
+
+    @property
+    def meters(self) -> Table: ...
+
+    @property
+    def size(self) -> int: ...
+
+    def dense(self, places: Sequence[int]) -> tuple[IntArray, IntArray]: ...
+
+    def estimate(self, origins: Sequence[int], places: Sequence[int]) -> FloatArray: ...
+
+    def max_seconds(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class TravelMatrix:
     """Travel seconds and metres between location indices (row = from, column = to)."""
@@ -163,6 +208,28 @@ class TravelMatrix:
     def size(self) -> int:
         return len(self.seconds)
 
+    @cached_property
+    def _arrays(self) -> tuple[IntArray, IntArray]:
+        seconds = np.asarray(self.seconds, dtype=np.int64)
+        metres = seconds if self.meters is self.seconds else np.asarray(self.meters, np.int64)
+        return seconds, metres
+
+    def dense(self, places: Sequence[int]) -> tuple[IntArray, IntArray]:
+        """Seconds and metres among ``places`` (in that order) as arrays."""
+        seconds, metres = self._arrays
+        if len(places) == self.size and all(p == i for i, p in enumerate(places)):
+            return seconds, metres
+        index = np.asarray(places, dtype=np.int64)
+        return seconds[np.ix_(index, index)], metres[np.ix_(index, index)]
+
+    def estimate(self, origins: Sequence[int], places: Sequence[int]) -> FloatArray:
+        """Seconds from each origin to each place (exact here; approximate in other models)."""
+        rows, columns = np.asarray(origins, np.int64), np.asarray(places, np.int64)
+        return self._arrays[0][np.ix_(rows, columns)].astype(np.float64)
+
+    def max_seconds(self) -> int:
+        return int(self._arrays[0].max())
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -170,7 +237,7 @@ class Problem:
 
     visits: tuple[Visit, ...]
     crews: tuple[Crew, ...]
-    travel: TravelMatrix
+    travel: Travel
 
     def __post_init__(self) -> None:
         _require(len(self.crews) > 0, "a problem needs at least one crew")

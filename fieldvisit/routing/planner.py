@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from fieldvisit.domain.progress import CancelCheck, ProgressCallback
-from fieldvisit.routing import engine, exact
+from fieldvisit.routing import decompose, engine, exact
 from fieldvisit.routing.beam import DENSITY_FACTORS, beam_day
-from fieldvisit.routing.budget import Budget
+from fieldvisit.routing.budget import Budget, Clock, Deadline, PhaseLog
 from fieldvisit.routing.checker import assert_valid
 from fieldvisit.routing.construct import (
     Orders,
@@ -27,12 +28,21 @@ from fieldvisit.routing.schedule import best_insertion
 # The Python greedy start costs O(n^3) schedule steps: beyond this many visits it is built from the
 # most valuable ones only, and the post-search swaps are skipped.
 WARM_START_LIMIT = 80
-# Phases of a time budget, as shares of the time left after an exact attempt: the prize search
-# ends at PRIZE_END, exact polishing by POLISH_END, the travel search over the chosen visits by
-# TRAVEL_END (the rest is for timing, reasons and the checker). An exact attempt gives up after
-# EXACT_SHARE of the whole budget: its work limit is ~1 s of a free core, several on a busy one.
-PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
+# Visits the greedy warm start of several crews is built from (with the free-time test of
+# ``best_insertion`` a part of a large day builds from all its visits within its share of time).
+WARM_SEEDS = 300
+# Share of a time budget the warm start may use at most (it used all of it from 100 visits on).
+WARM_SHARE = 0.2
+# A small day is first solved exactly (``exact``); the attempt gives up after EXACT_SHARE of the
+# time (its work limit is ~1 s of a free core, several on a busy one). A day with optional visits
+# that is not proven then searches for weight until PRIZE_END of the time left, is polished
+# exactly per crew and pair until POLISH_END, and searches for travel over the chosen visits
+# until TRAVEL_END; the rest is for leftovers, reasons and the checker.
 EXACT_SHARE = 0.6
+PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
+
+
+Routes = dict[str, Route]
 
 
 class PlanCancelledError(Exception):
@@ -45,81 +55,90 @@ def solve(
     *,
     cancelled: CancelCheck | None = None,
     progress: ProgressCallback | None = None,
+    clock: Clock = time.perf_counter,
+    on_phase: PhaseLog | None = None,
 ) -> Plan:
-    """The best plan found within ``budget``, checked by the independent checker."""
-    started = time.perf_counter()
-    candidates = [v for v in problem.visits if can_go_alone(problem, v)]
-    proven, start = _exact_plan(problem, candidates, _deadline(budget, started, EXACT_SHARE))
-    if cancelled is not None and cancelled():
-        raise PlanCancelledError()
-    if proven is not None:
-        return proven
-    phases = _Phases(budget, started)
-    # Without optional visits the search is a plain VRPTW already: it keeps the whole budget.
+    """The best plan found within ``budget``, checked by the independent checker.
+
+    With a time budget every phase (warm start, search, leftover insertion, reasons and the
+    checker) runs against one deadline; ``on_phase`` hears each phase end.
+    """
+    deadline = Deadline(budget.seconds, clock)
+    phases = _Phases(clock, on_phase)
+    reasons = None
+    if decompose.applies(problem):
+
+        def part(sub: Problem, visits: list[Visit], share: Budget, by: Deadline) -> Routes:
+            return _routes(sub, visits, share, by, cancelled, progress, phases)
+
+        split = decompose.plan(problem, budget, deadline, part, phases.done)
+        routes, reasons = split.routes, split.reasons
+    else:
+        candidates = [v for v in problem.visits if can_go_alone(problem, v)]
+        phases.done("screen")
+        proven, start = _exact_plan(problem, candidates, deadline.share(EXACT_SHARE))
+        phases.done("exact")
+        if cancelled is not None and cancelled():
+            raise PlanCancelledError()
+        if proven is not None:
+            return proven
+        routes = _day(problem, candidates, budget, deadline, cancelled, progress, phases, start)
+    plan = assert_valid(problem, _finish(problem, routes, reasons))
+    phases.done("output")
+    return plan
+
+
+def _day(
+    problem: Problem,
+    candidates: list[Visit],
+    budget: Budget,
+    deadline: Deadline,
+    cancelled: CancelCheck | None,
+    progress: ProgressCallback | None,
+    phases: _Phases,
+    start: Routes | None,
+) -> Routes:
+    """A day too large to prove: the search, then exact polishing and a travel search."""
     prized = not all(v.required for v in candidates)
-    search = phases.until(PRIZE_END if prized else 1.0)
-    orders = _search(problem, candidates, search, cancelled, progress, start)
+    if not prized:  # a plain VRPTW: the search keeps the whole time
+        return _routes(problem, candidates, budget, deadline, cancelled, progress, phases, start)
+    search = deadline.share(PRIZE_END)
+    routes = _routes(problem, candidates, budget, search, cancelled, progress, phases, start)
+    polish_by = _absolute(deadline.share((POLISH_END - PRIZE_END) / (1 - PRIZE_END)))
+    routes = _polished(problem, routes, candidates, polish_by)
+    phases.done("polish")
+    if any(v.pinned_position is not None for v in candidates):
+        return routes
+    travel = deadline.share((TRAVEL_END - POLISH_END) / (1 - POLISH_END)).budget(budget)
+    better = least_travel(problem, routes, travel, cancelled)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
-    routes = timed_routes(problem, orders)
-    routes = _keep_pins(problem, routes)
-    routes = _add_leftovers(problem, routes, candidates)
-    if len(candidates) <= WARM_START_LIMIT:
-        routes = improve_by_swaps(problem, routes, candidates)
-        routes = _add_leftovers(problem, routes, candidates)
-    routes = _polished(problem, routes, candidates, phases.end(POLISH_END))
-    pinned = any(v.pinned_position is not None for v in candidates)
-    travel = phases.until(TRAVEL_END)
-    better = least_travel(problem, routes, travel, cancelled) if prized and not pinned else None
     if better is not None:
         timed = timed_routes(problem, better)
         if _value(problem, timed) > _value(problem, routes):
             routes = timed
-    if cancelled is not None and cancelled():
-        raise PlanCancelledError()
-    return assert_valid(problem, _finish(problem, routes))
+    phases.done("travel")
+    return routes
+
+
+def _absolute(deadline: Deadline) -> float | None:
+    """The deadline as a ``time.perf_counter`` instant, as the exact solvers take it."""
+    return time.perf_counter() + deadline.left() if deadline.timed else None
 
 
 def _polished(
-    problem: Problem, routes: dict[str, Route], candidates: list[Visit], deadline: float | None
-) -> dict[str, Route]:
+    problem: Problem, routes: Routes, candidates: list[Visit], by: float | None
+) -> Routes:
     before = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
-    after = polish(problem, before, candidates, deadline)
+    after = polish(problem, before, candidates, by)
     if after == before:
         return routes
     return _add_leftovers(problem, timed_routes(problem, after), candidates)
 
 
-class _Phases:
-    """Ends of the search phases within a time budget; an iteration budget goes whole to each."""
-
-    def __init__(self, budget: Budget, started: float) -> None:
-        self.budget = budget
-        self.begin = time.perf_counter()
-        spent = self.begin - started
-        self.left = None if budget.seconds is None else max(0.0, budget.seconds - spent)
-
-    def end(self, share: float) -> float | None:
-        return None if self.left is None else self.begin + share * self.left
-
-    def until(self, share: float) -> Budget:
-        end = self.end(share)
-        if end is None:
-            return self.budget
-        return dataclasses.replace(self.budget, seconds=max(0.0, end - time.perf_counter()))
-
-
-def _orders(routes: dict[str, Route]) -> dict[str, list[str]]:
-    return {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
-
-
-def _deadline(budget: Budget, started: float, share: float) -> float | None:
-    return None if budget.seconds is None else started + share * budget.seconds
-
-
 def _exact_plan(
-    problem: Problem, candidates: list[Visit], deadline: float | None
-) -> tuple[Plan | None, dict[str, Route] | None]:
+    problem: Problem, candidates: list[Visit], deadline: Deadline
+) -> tuple[Plan | None, Routes | None]:
     """The proven optimal plan of a small day (or None), and the constructed day it started from.
 
     The constructed day is handed on to the search as its warm start: building it twice (beam
@@ -127,9 +146,12 @@ def _exact_plan(
     """
     if not exact.applies(problem, candidates):
         return None, None
-    start = improve_by_swaps(problem, _constructed(problem, candidates), candidates)
+    start = improve_by_swaps(
+        problem, _constructed(problem, candidates, deadline.expired), candidates
+    )
     known = _value(problem, start)
-    found = exact.solve_exact(problem, candidates, (known[0], known[1]), deadline=deadline)
+    by = None if not deadline.timed else time.perf_counter() + deadline.left()
+    found = exact.solve_exact(problem, candidates, (known[0], known[1]), deadline=by)
     if found is None:
         return None, start
     routes = timed_routes(problem, found.orders)
@@ -139,69 +161,127 @@ def _exact_plan(
     return assert_valid(problem, plan), start
 
 
+class _Phases:
+    """Tells ``on_phase`` how long each phase took, measured by the solve's clock."""
+
+    def __init__(self, clock: Clock, on_phase: PhaseLog | None) -> None:
+        self._clock, self._on_phase = clock, on_phase
+        self._last = clock()
+
+    def done(self, phase: str) -> None:
+        now = self._clock()
+        if self._on_phase is not None:
+            self._on_phase(phase, now - self._last)
+        self._last = now
+
+
+def _reserve(deadline: Deadline, optional: int) -> tuple[float, float]:
+    """Seconds kept after the search: for leftover insertion and output, and for output alone.
+
+    Measured (CPU) at 10 crews / 400 optional visits: timing and leftovers ~0.05 s, reasons and
+    the checker ~0.07 s, both about linear in the optional candidates (a day of required visits
+    leaves few out: Solomon's need ~0.01 s). At most 40 % of the time left.
+    """
+    if not deadline.timed:
+        return 0.0, 0.0
+    cap = 0.4 * deadline.left()
+    return min(cap, 0.02 + 4e-4 * optional), min(cap / 2, 0.01 + 2e-4 * optional)
+
+
+def _routes(
+    problem: Problem,
+    candidates: list[Visit],
+    budget: Budget,
+    deadline: Deadline,
+    cancelled: CancelCheck | None,
+    progress: ProgressCallback | None,
+    phases: _Phases,
+    start: Routes | None = None,
+) -> dict[str, Route]:
+    """Search, exact timing, pins and leftovers: the routes, before reasons and the checker."""
+    after_search, output = _reserve(deadline, sum(not v.required for v in candidates))
+    search_by = deadline.before(after_search)
+    orders = _search(problem, candidates, budget, search_by, cancelled, progress, phases, start)
+    if cancelled is not None and cancelled():
+        raise PlanCancelledError()
+    routes = timed_routes(problem, orders)
+    routes = _keep_pins(problem, routes)
+    finish = deadline.before(output).expired
+    routes = _add_leftovers(problem, routes, candidates, finish)
+    if len(candidates) <= WARM_START_LIMIT:
+        routes = improve_by_swaps(problem, routes, candidates, finish)
+        routes = _add_leftovers(problem, routes, candidates, finish)
+    phases.done("leftovers")
+    return routes
+
+
 def _search(
     problem: Problem,
     candidates: list[Visit],
     budget: Budget,
+    deadline: Deadline,
     cancelled: CancelCheck | None,
     progress: ProgressCallback | None,
-    start: dict[str, Route] | None = None,
+    phases: _Phases,
+    start: Routes | None = None,
 ) -> Orders:
     if not candidates:
         return {}
-    started, total = time.perf_counter(), budget
+    total = budget
     warm = None
     if not all(v.required for v in candidates):
         # Priority days are where a short search struggles: start it from a constructed day. The
         # start must be feasible too: a visit's prize outweighs any penalty, so a search that
         # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
+        # One crew's start includes beam searches, whose cost grows with the pool.
         if start is None:
-            start = _constructed(problem, sorted(candidates, key=rank)[:WARM_START_LIMIT])
+            pool = WARM_START_LIMIT if len(problem.crews) == 1 else WARM_SEEDS
+            seeds = sorted(candidates, key=rank)[:pool]
+            start = _constructed(problem, seeds, deadline.share(WARM_SHARE).expired)
         warm = warm_start(problem, start)
+    phases.done("warm_start")
     hard = any(v.required for v in candidates)
-    built = engine.build(problem, candidates, hard_required=hard)
+    built = engine.build(problem, candidates, hard_required=hard, warm=warm)
     cap = float(max(100_000, engine.travel_bound(problem)))
-    budget = _remaining(total, started)
     # With required visits the search first treats them as hard; if it has found no feasible
     # plan halfway through, they likely cannot all fit, and the rest goes to the fallback.
     orders, feasible, used = engine.run(
         built,
-        budget,
+        deadline.budget(total),
         cancelled=cancelled,
         progress=progress,
         warm=warm,
         penalty_cap=cap,
         give_up=0.5 if hard else None,
+        clock=deadline.clock,
     )
     if feasible or not hard or (cancelled is not None and cancelled()):
+        phases.done("search")
         return orders
     # Not every required visit fits: schedule as many as possible, then weight, then travel.
-    budget = _remaining(total, started)
+    budget = deadline.budget(total)
     if budget.iterations is not None:
         budget = dataclasses.replace(budget, iterations=max(0, budget.iterations - used))
-    built = engine.build(problem, candidates, hard_required=False)
-    orders, _, _ = engine.run(built, budget, cancelled=cancelled, progress=progress, warm=warm)
+    built = engine.build(problem, candidates, hard_required=False, warm=warm)
+    orders, _, _ = engine.run(
+        built, budget, cancelled=cancelled, progress=progress, warm=warm, clock=deadline.clock
+    )
+    phases.done("search")
     return orders
 
 
-def _remaining(budget: Budget, started: float) -> Budget:
-    """A time budget less the time spent since ``started``; an iteration budget as it is."""
-    if budget.seconds is None:
-        return budget
-    left = max(0.0, budget.seconds - (time.perf_counter() - started))
-    return dataclasses.replace(budget, seconds=left)
-
-
-def _constructed(problem: Problem, candidates: list[Visit]) -> dict[str, Route]:
+def _constructed(
+    problem: Problem, candidates: list[Visit], expired: Callable[[], bool]
+) -> dict[str, Route]:
     """The best of a greedy day and, for one crew, beam-searched days (see ``beam``)."""
-    greedy = timed_routes(problem, insert_greedily(problem, {}, candidates))
+    greedy = timed_routes(problem, insert_greedily(problem, {}, candidates, expired))
     options = [greedy]
     if len(problem.crews) == 1:
         crew = problem.crews[0]
         shift = max(1, crew.shift.end - crew.shift.start)
         density = max(1, sum(problem.visit(s.visit).weight for s in greedy[crew.id].stops)) / shift
         for factor in DENSITY_FACTORS:
-            order = beam_day(problem, crew, candidates, density * factor)
+            order = beam_day(problem, crew, candidates, density * factor, expired=expired)
             options.append(timed_routes(problem, {crew.id: [v.id for v in order]}))
     return max(options, key=lambda routes: _value(problem, routes))
 
@@ -240,7 +320,10 @@ def _insert_on(problem: Problem, crew_id: str, order: list[str], rest: list[Visi
 
 
 def _add_leftovers(
-    problem: Problem, routes: dict[str, Route], candidates: list[Visit]
+    problem: Problem,
+    routes: dict[str, Route],
+    candidates: list[Visit],
+    expired: Callable[[], bool] | None = None,
 ) -> dict[str, Route]:
     """Insert left-out visits that still fit: a cheap guarantee against a short search's misses."""
     done = {s.visit for r in routes.values() for s in r.stops}
@@ -248,18 +331,23 @@ def _add_leftovers(
     if not left:
         return routes
     orders = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
-    grown = insert_greedily(problem, orders, left)
+    grown = insert_greedily(problem, orders, left, expired)
     if grown == orders:
         return routes
     return timed_routes(problem, grown)
 
 
-def _finish(problem: Problem, routes: dict[str, Route]) -> Plan:
+def _finish(
+    problem: Problem, routes: dict[str, Route], scoped: decompose.Reasons | None = None
+) -> Plan:
     done = {s.visit for r in routes.values() for s in r.stops}
     unscheduled = []
     for visit in problem.visits:
         if visit.id not in done:
-            reasons = reasons_for(problem, routes, visit) if routes else (NO_SLOT,)
+            if scoped is not None:
+                reasons = scoped(visit)
+            else:
+                reasons = reasons_for(problem, routes, visit) if routes else (NO_SLOT,)
             unscheduled.append(Unscheduled(visit.id, reasons))
     ordered = tuple(routes[c.id] for c in problem.crews)
     return Plan(ordered, tuple(unscheduled))

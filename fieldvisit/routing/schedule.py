@@ -143,11 +143,15 @@ def best_insertion(
 ) -> tuple[int, int] | None:
     """``(added travel, position)`` of the cheapest legal insertion of ``visit``, if any."""
     seconds = problem.travel.seconds
+    here = visit.location
     places = [crew.start_location, *(v.location for v in order), crew.end_location]
-    candidates = sorted(
-        (seconds[a][visit.location] + seconds[visit.location][b] - seconds[a][b], i)
-        for i, (a, b) in enumerate(itertools.pairwise(places))
-    )
+    legs = [(a, b, seconds[a][b]) for a, b in itertools.pairwise(places)]
+    # Services, drives and the break never overlap inside the shift: an insertion that adds more
+    # than the day's free time cannot fit, and is not tried (most tries on a full day).
+    free = crew.shift.end - crew.shift.start - visit.service - sum(v.service for v in order)
+    free -= sum(t for _, _, t in legs) + (crew.break_rule.duration if crew.break_rule else 0)
+    deltas = ((seconds[a][here] + seconds[here][b] - t, i) for i, (a, b, t) in enumerate(legs))
+    candidates = sorted(c for c in deltas if c[0] <= free)
     for delta, position in candidates:
         if fits(problem, crew, [*order[:position], visit, *order[position:]]):
             return delta, position

@@ -10,6 +10,8 @@ import pytest
 
 from fieldvisit.routing import engine
 from fieldvisit.routing.budget import LONG_RESTART, SHORT_RESTART, Budget, restart_after
+from fieldvisit.routing.model import Problem
+from tests.routing.factories import crew, problem, visit
 from tests.routing.test_routing_exhaustive import random_problem
 
 
@@ -41,3 +43,37 @@ def test_long_budget_search_is_deterministic_and_feasible(required: bool) -> Non
     assert feasible
     assert iterations == 301
     assert sum(len(v) for v in orders.values()) > 0
+
+
+def _lunch_day(visits: int, crews: int) -> Problem:
+    positions = [0, *range(1, visits + 1)]
+    return problem(
+        [visit(f"v{i}", i, (0, 2000)) for i in range(1, visits + 1)],
+        [crew(f"c{k}", shift=(0, 3000), lunch=(500, 1500, 100)) for k in range(crews)],
+        positions,
+    )
+
+
+def _break_stops(built: engine._Built) -> int:
+    return sum(1 for name in built.client_visit if name is None)
+
+
+def test_break_model_size_does_not_grow_with_visits() -> None:
+    sizes = []
+    for count in (20, 200, 800):
+        day = _lunch_day(count, crews=3)
+        sizes.append(_break_stops(engine.build(day, day.visits, hard_required=False)))
+    assert sizes[0] == sizes[1] == sizes[2] <= 3 * engine.BREAK_PLACES
+
+
+def test_break_places_keep_the_warm_starts_place() -> None:
+    day = _lunch_day(200, crews=1)
+    warm = engine.Warm({"c0": ["v150"]}, {"v150": 0}, {"c0": (1, 150)})
+    built = engine.build(day, day.visits, hard_required=False, warm=warm)
+    assert ("c0", 150) in built.break_client
+
+
+def test_engine_sees_only_the_places_in_use() -> None:
+    day = _lunch_day(30, crews=1)
+    built = engine.build(day, day.visits[:5], hard_required=False)
+    assert built.data.num_locations < day.travel.size

@@ -238,3 +238,61 @@ def test_many_optional_visits_never_put_a_crew_over_its_maximum(count: int) -> N
     assert len(stops(plan, "a")) == 10
     weights = sorted((p.visit(v).weight for v in stops(plan, "a")), reverse=True)
     assert weights == sorted((v.weight for v in visits), reverse=True)[:10]  # the heaviest go
+
+
+class _TickingClock:
+    """A clock that advances a fixed step each time it is read: deterministic 'time'."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def _optional_day(count: int, crews: int = 2) -> Problem:
+    visits = [visit(f"v{i}", i, (0, 5000), priority=(7 * i) % 100) for i in range(1, count + 1)]
+    team = [crew(f"c{k}", shift=(0, 3000), lunch=(800, 2000, 120)) for k in range(crews)]
+    return problem(visits, team, [0, *range(1, count + 1)])
+
+
+def test_phases_are_reported_in_order() -> None:
+    phases: list[str] = []
+    day = _optional_day(30)
+    plan = solve(day, Budget(iterations=200), on_phase=lambda name, _: phases.append(name))
+    assert phases == [
+        "screen",
+        "exact",
+        "warm_start",
+        "search",
+        "leftovers",
+        "polish",
+        "travel",
+        "output",
+    ]
+    assert plan.scheduled_ids()
+
+
+def test_every_phase_shares_one_deadline() -> None:
+    clock = _TickingClock(0.005)
+    seen: dict[str, float] = {}
+    day = _optional_day(120, crews=3)
+    plan = solve(
+        day,
+        Budget(seconds=2.0),
+        clock=clock,
+        on_phase=lambda name, took: seen.setdefault(name, took),
+    )
+    assert check_plan(day, plan) == []
+    assert seen["warm_start"] <= 0.2 * 2.0 + 0.1  # its share, checked once per step
+    assert sum(seen.values()) <= 2.0 + 0.3  # output may overrun by what it needs to finish
+    assert clock.now <= 2.0 + 0.3
+
+
+def test_a_spent_deadline_still_yields_a_checked_plan() -> None:
+    clock = _TickingClock(1.0)  # every reading costs a second: the deadline passes at once
+    day = _optional_day(40)
+    plan = solve(day, Budget(seconds=0.5), clock=clock)
+    assert check_plan(day, plan) == []
+    assert len(plan.scheduled_ids()) + len(plan.unscheduled) == 40
