@@ -71,6 +71,7 @@ def build_services(
     """
     # Imported here so that commands which never open a database start fast.
     from fieldvisit.routing.planner import solve
+    from fieldvisit.services import row_seals
     from fieldvisit.services.admin.auth import AuthService
     from fieldvisit.services.admin.user_admin import UsersAdmin
     from fieldvisit.services.admin.users import UserDirectory
@@ -99,6 +100,7 @@ def build_services(
     from fieldvisit.services.records.visit_records import RecordsService
 
     factory = database.session_factory
+    row_seals.install(factory, audit)
     eligibility = EligibilityService(factory)
     safety = SafetyDeps(factory, audit, clock)
     planning = PlanningService(factory, eligibility, solve)

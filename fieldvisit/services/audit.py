@@ -81,6 +81,9 @@ class AuditLog:
         source = self._key_source
         return source if isinstance(source, bytes) else source()
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def record(
         self,
         session: Session,
