@@ -39,7 +39,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def check_case(args: argparse.Namespace) -> int:
     from fieldvisit.domain.errors import NotFoundError
 
-    backend = command_backend(args)
+    backend = command_backend(args, existing=True)
     try:
         service = backend.services.eligibility
         actor = _actor(backend.services.users, args.user)

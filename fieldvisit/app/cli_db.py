@@ -40,7 +40,7 @@ def backup_database(args: argparse.Namespace) -> int:
     from fieldvisit.app.cli_retention import anchor_after_backup
     from fieldvisit.storage import backup
 
-    with command_backend(args, upgrade=False) as backend:
+    with command_backend(args, upgrade=False, existing=True) as backend:
         revision = backup.backup(backend.database.engine, args.file)
         print(translate("cli.db.backup_done", args.lang, path=args.file, revision=revision))
         anchor_after_backup(args, backend)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldvisit.domain.errors import DatabaseError, ValidationError
+from fieldvisit.domain.errors import DatabaseError, NotFoundError, ValidationError
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
@@ -80,6 +80,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def require_existing(url: str | URL) -> None:
+    """Raise NotFoundError naming the file when a SQLite database does not exist (checked before
+    anything opens it, since opening would create it and its folder)."""
+    parsed = parse_url(url) if isinstance(url, str) else url
+    path = sqlite_path(parsed)
+    if path is None:
+        return
+    if not path.is_file():
+        raise NotFoundError("error.db.missing", path=str(path.expanduser().absolute()))
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    # Connecting would turn an empty file into a database (the WAL pragma writes a header).
+    if header != b"SQLite format 3\x00":
+        raise NotFoundError("error.db.not_fieldvisit", url=str(path))
 
 
 def check_reachable(engine: Engine) -> None:

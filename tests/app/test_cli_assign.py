@@ -12,13 +12,14 @@ from fieldvisit.app.cli import main
 from fieldvisit.domain.enums import CaseState
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.helpers import use_demo_key
 
 
 @pytest.fixture
 def url(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     return f"sqlite:///{copy}"
 
 

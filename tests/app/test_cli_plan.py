@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.app.cli import main
+from tests.helpers import use_demo_key
 
 
 def test_plan_saves_a_draft_and_lists_stops_and_reasons(
@@ -18,7 +19,7 @@ def test_plan_saves_a_draft_and_lists_stops_and_reasons(
 ) -> None:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     url = f"sqlite:///{copy}"
     args = ["plan", "--crew", "1", "--date", "2026-12-02", "--db", url, "--seconds", "0.5"]
     assert main([*args, "--lang", "en"]) == 0
@@ -71,7 +72,7 @@ def demo_copy(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     """A private copy of the demo database, with an audit key of its own."""
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     return copy
 
 

@@ -24,6 +24,7 @@ from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 
 NOON = "2026-12-02T12:00:00+08:00"
+from tests.helpers import use_demo_key
 
 
 def _round_under_way(url: str) -> tuple[int, int]:
@@ -65,7 +66,7 @@ def test_replan_shows_and_saves_the_rest_of_the_day(
 ) -> None:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     url = f"sqlite:///{copy}"
     crew, later = _round_under_way(url)
     args = ["replan", "--crew", str(crew), "--date", "2026-12-02", "--db", url, "--now", NOON]
