@@ -22,9 +22,9 @@ from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.helpers import use_demo_key
 
 NOON = "2026-12-02T12:00:00+08:00"
-from tests.helpers import use_demo_key
 
 
 def _round_under_way(url: str) -> tuple[int, int]:

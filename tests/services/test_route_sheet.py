@@ -24,10 +24,10 @@ from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.route_sheet import RouteSheetService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.helpers import use_demo_key
 
 DAY = date(2026, 12, 2)
 CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
-from tests.helpers import use_demo_key
 
 
 def _approved_round(db: Database) -> tuple[int, Actor, Actor, Actor]:
