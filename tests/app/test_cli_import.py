@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.app.cli import main
+from fieldvisit.services.audit import create_key
 from fieldvisit.services.importing.files import read_table
 from tests.geocoding.nominatim_server import Behaviour, nominatim_server, place
 from tests.services.import_files import (
@@ -24,6 +25,9 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The audit key and settings go to the test's own folders, never the user's.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("FIELDVISIT_SETTINGS", str(tmp_path / "settings.ini"))
+    # A new database's key is made explicitly (``audit init-key``); here, once per test.
+    create_key(tmp_path / "audit.key")
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
 
 
 def test_import_cases_then_contacts(
@@ -119,3 +123,35 @@ def test_geocode_run_and_place(
     assert "1 exact" in capsys.readouterr().out
     assert main(["geocode", "place", "1", "31.2", "121.4", "--db", sqlite_url, "--lang", "en"]) == 0
     assert "placed at 31.200000, 121.400000" in capsys.readouterr().out
+
+
+def test_duplicate_headers_are_an_error_naming_both_columns(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = (*CASE_HEADERS, "姓名")
+    rows = [[*row, "另一个名字"] for row in case_rows(3)]
+    path = write_csv(tmp_path / "cases.csv", headers, rows)
+    argv = ["import", "cases", str(path), "--creditor", "B", "--db", sqlite_url, "--lang", "en"]
+    assert main(argv) == 2
+    err = capsys.readouterr()
+    message = err.out + err.err
+    last = chr(ord("A") + len(CASE_HEADERS))
+    assert f"The header “姓名” appears twice, in columns B and {last}" in message
+    assert main(["import", "last", "--db", sqlite_url, "--lang", "en"]) in (0, 2)
+    assert "Last Case" not in capsys.readouterr().out
+
+
+def test_formula_cells_are_neutralised_in_the_error_file(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = case_rows(3)
+    rows[1][1] = "=cmd|' /C calc'!A0"
+    rows[1][3] = "12345"  # a bad phone number: the row goes to the error file
+    path = write_csv(tmp_path / "cases.csv", CASE_HEADERS, rows)
+    errors = tmp_path / "errors.csv"
+    argv = ["import", "cases", str(path), "--creditor", "B", "--db", sqlite_url,
+            "--keep-valid", "--errors", str(errors), "--lang", "en"]  # fmt: skip
+    main(argv)
+    written = errors.read_text(encoding="utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in written
+    assert ",=cmd" not in written
