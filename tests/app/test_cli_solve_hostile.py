@@ -31,9 +31,8 @@ def _with(path: str, raw: str) -> bytes:
     """The example with the value at ``path`` replaced by raw JSON text."""
     problem = _problem()
     target: Any = problem
-    steps = [
-        int(s) if s.isdigit() else s for s in path.replace("[", ".").replace("]", "").split(".")
-    ]
+    flat = path.replace("[", ".").replace("]", "")
+    steps = [int(s) if s.isdigit() else s for s in flat.split(".")]
     for step in steps[:-1]:
         target = target[step]
     target[steps[-1]] = "@@here@@"
