@@ -129,6 +129,11 @@ class AuditLog:
 
     def record_many(self, session: Session, events: Sequence[AuditEvent]) -> list[AuditEntry]:
         """Append ``events`` in order under one lock of the chain head, with one flush."""
+        from fieldvisit.services import row_seals
+
+        # The rows this transaction touched are sealed by this log when it commits.
+        row_seals.listen()
+        session.info.setdefault(row_seals.AUDIT_IN_SESSION, self)
         _lock_chain_head(session)
         head = session.execute(
             select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)

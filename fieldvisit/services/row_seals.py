@@ -163,15 +163,39 @@ def _event(
     return AuditEvent(audit.now(), actor, action, name, None, None, {"rows": rows})
 
 
-def install(session_factory: sessionmaker[Session], audit: AuditLog) -> None:
-    """Seal touched rows at every commit of sessions made by ``session_factory`` (once)."""
-    if getattr(session_factory, _INSTALLED, False):
+AUDIT_IN_SESSION = "fieldvisit.audit_log"
+
+
+def _before_commit(session: Session) -> None:
+    audit = session.info.get(AUDIT_IN_SESSION) or session.info.get(_FACTORY_AUDIT)
+    if audit is None:
+        return  # nothing audited in this transaction: an unaudited edit stays unsealed
+    if session.info.get(_TOUCHED) or session.new or session.dirty or session.deleted:
+        seal_touched(session, audit)
+
+
+def _after_commit_or_rollback(session: Session) -> None:
+    session.info.pop(AUDIT_IN_SESSION, None)
+    session.info.pop(_TOUCHED, None)
+
+
+def listen() -> None:
+    """Track watched rows in every session and seal them when the transaction audited (once)."""
+    if getattr(Session, _INSTALLED, False):
         return
-    setattr(session_factory, _INSTALLED, True)
-    event.listen(session_factory, "after_flush", _track)
+    setattr(Session, _INSTALLED, True)
+    event.listen(Session, "after_flush", _track)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_commit", _after_commit_or_rollback)
+    event.listen(Session, "after_rollback", _after_commit_or_rollback)
 
-    def before_commit(session: Session) -> None:
-        if session.info.get(_TOUCHED) or session.new or session.dirty or session.deleted:
-            seal_touched(session, audit)
 
-    event.listen(session_factory, "before_commit", before_commit)
+_FACTORY_AUDIT = "fieldvisit.factory_audit"
+
+
+def install(session_factory: sessionmaker[Session], audit: AuditLog) -> None:
+    """Seal touched rows at every commit of ``session_factory``'s sessions, even those that
+    wrote no audit entry of their own (the wiring calls this for every backend)."""
+    listen()
+    info = session_factory.kw.setdefault("info", {})
+    info[_FACTORY_AUDIT] = audit
