@@ -55,8 +55,9 @@ def plan_day(args: argparse.Namespace) -> int:
             lambda: first_member(users, rounds.crew_members(args.crew), args.crew),
         )
         budget = Budget(seconds=args.seconds, seed=args.seed)
-        plan = services.plan.planning.optimise(actor, DayRequest(args.crew, args.date), budget)
+        # The version planning starts from: a save by someone else meanwhile is refused.
         current = rounds.current_version(args.crew, args.date)
+        plan = services.plan.planning.optimise(actor, DayRequest(args.crew, args.date), budget)
         saved = rounds.save_draft(actor, plan, current)
     _print_plan(args, plan, saved)
     return 0
