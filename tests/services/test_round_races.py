@@ -3,6 +3,7 @@ in words who changed what (issue #21 item 2, issue #19). No lost update, no driv
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import DEMO_TODAY, _pg_admin_url
+from tests.services.test_assignment import pg_demo_template  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.postgres
 RACES = 20
@@ -21,19 +23,17 @@ CREW = 1
 
 
 @pytest.fixture
-def pg_demo(pg_demo_template: str) -> Iterator[str]:
+def pg_demo(request: pytest.FixtureRequest) -> Iterator[str]:
+    template = request.getfixturevalue("pg_demo_template")
     admin_url = make_url(_pg_admin_url())
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"fv_race_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_demo_template}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield admin_url.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-from tests.services.test_assignment import pg_demo_template  # noqa: E402, F401  (fixture)
 
 
 def _services(url: str) -> Any:
@@ -64,14 +64,14 @@ def _worker(url: str, jobs: list[tuple[str, Any]], barrier: Any, results: Any) -
             actor = _actor(services, username)
             version = services.plan.rounds.current_version(plan.crew_id, plan.plan_date)
             barrier.wait()
-            call = lambda: services.plan.rounds.save_draft(actor, plan, version)  # noqa: E731
+            call = functools.partial(services.plan.rounds.save_draft, actor, plan, version)
         else:
             username, round_id, approve = job
             actor = _actor(services, username)
             barrier.wait()
             rounds = services.plan.rounds
             decide = rounds.approve if approve else rounds.reject
-            call = lambda: decide(actor, round_id, "race test")  # noqa: E731
+            call = functools.partial(decide, actor, round_id, "race test")
         try:
             call()
             results.put(("won", ""))
