@@ -155,3 +155,19 @@ def test_formula_cells_are_neutralised_in_the_error_file(
     written = errors.read_text(encoding="utf-8-sig")
     assert "'=cmd|' /C calc'!A0" in written
     assert ",=cmd" not in written
+
+
+def test_imported_cases_and_debtors_are_sealed_and_verify(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = write_csv(tmp_path / "cases.csv", CASE_HEADERS, case_rows(12))
+    argv = ["import", "cases", str(cases), "--creditor", "BANK", "--db", sqlite_url, "--lang", "en"]
+    assert main(argv) == 0
+    rows = case_rows(12)
+    rows[3][6] = "999.00"  # the same file again with one amount changed: an update
+    again = write_csv(tmp_path / "again.csv", CASE_HEADERS, rows)
+    argv[2] = str(again)
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", sqlite_url, "--lang", "en"]) == 0, capsys.readouterr()
+    assert "The audit chain is intact." in capsys.readouterr().out

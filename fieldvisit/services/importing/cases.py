@@ -9,6 +9,7 @@ from typing import Any
 from fieldvisit.domain.enums import AddressKind, CaseState, GeocodeQuality
 from fieldvisit.domain.import_rows import RowError, Validation, ValidRow
 from fieldvisit.domain.messages import Message
+from fieldvisit.services import row_seals
 from fieldvisit.services.audit import AuditEvent
 from fieldvisit.services.importing.context import ImportContext, WriteCounts, diff
 from fieldvisit.storage import importing as repo
@@ -52,7 +53,16 @@ class CaseWriter:
         old = [row for row in rows if row.values["case_number"] in self._existing]
         self._insert(new)
         updated = self._update(old)
+        self._seal(rows)
         return WriteCounts(created=len(new), updated=updated, unchanged=len(old) - updated)
+
+    def _seal(self, rows: list[ValidRow]) -> None:
+        # Written in bulk, past the ORM: the commit seals these cases and debtors (audit verify).
+        session = self._ctx.session
+        numbers = [row.values["case_number"] for row in rows]
+        written = repo.case_and_debtor_ids(session, self._ctx.creditor_id, numbers)
+        row_seals.mark(session, "cases", [case for case, _debtor in written])
+        row_seals.mark(session, "debtors", [debtor for _case, debtor in written])
 
     def _team_id(self, values: dict[str, Any] | Any) -> int | None:
         team = values.get("team")

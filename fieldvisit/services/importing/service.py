@@ -9,11 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.clock import Clock
-from fieldvisit.domain.errors import ValidationError
+from fieldvisit.domain.errors import ConflictError, ValidationError
 from fieldvisit.domain.import_fields import FIELDS, ImportKind, merge_mapping
 from fieldvisit.domain.import_rows import RowError, Table, Validation, validate_table
 from fieldvisit.services.audit import AuditLog
@@ -165,6 +166,13 @@ class ImportService:
                 return self._run(session, table, request, actor, progress, cancelled)
         except _Abort as abort:
             return abort.report
+        except IntegrityError as exc:
+            # Another import (or an edit) wrote the same cases first; this one rolled back whole.
+            raise ConflictError(
+                "import.error.concurrent",
+                file=request.filename,
+                detail=str(exc.orig).splitlines()[0][:200],
+            ) from exc
 
     def _run(
         self,
