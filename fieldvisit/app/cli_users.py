@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from typing import Any
 
 from fieldvisit.app.cli_login import add_login_options, login
@@ -35,6 +36,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     passwd.add_argument("username")
     add_login_options(passwd)
     passwd.set_defaults(handler=set_password)
+    unlock = actions.add_parser(
+        "unlock", help="end a user's login lock now, for every source", parents=[common]
+    )
+    unlock.add_argument("username")
+    add_login_options(unlock)
+    unlock.set_defaults(handler=unlock_user)
 
 
 def _new_password() -> str:
@@ -42,8 +49,15 @@ def _new_password() -> str:
     value = os.environ.get(ENV_NEW_PASSWORD)
     if value is not None:
         return value
-    first = getpass.getpass("new password: ")
-    if first != getpass.getpass("again: "):
+    if not sys.stdin.isatty():
+        # getpass would read a script's standard input, or end in EOFError with none.
+        raise ValidationError("error.auth.no_terminal", env=ENV_NEW_PASSWORD)
+    try:
+        first = getpass.getpass("new password: ")
+        again = getpass.getpass("again: ")
+    except EOFError:
+        raise ValidationError("error.auth.no_terminal", env=ENV_NEW_PASSWORD) from None
+    if first != again:
         raise ValidationError("error.auth.password_mismatch")
     return first
 
@@ -69,4 +83,13 @@ def set_password(args: argparse.Namespace) -> int:
         user_id = services.users.user_id(args.username)
         services.user_admin.set_password(actor, user_id, _new_password())
     print(translate("records.users.password_set", args.lang, username=args.username))
+    return 0
+
+
+def unlock_user(args: argparse.Namespace) -> int:
+    with command_backend(args) as backend:
+        services = backend.services
+        actor = login(args, services.auth)
+        services.user_admin.unlock(actor, services.users.user_id(args.username))
+    print(translate("records.users.unlocked", args.lang, username=args.username))
     return 0
