@@ -16,7 +16,7 @@ from fieldvisit.i18n import translate
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    from fieldvisit.app.cli import parse_date
+    from fieldvisit.app.cli import parse_date, parse_seconds
 
     plan = commands.add_parser(
         "plan", help="plan a crew's day, save a draft round", parents=[common]
@@ -27,7 +27,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     plan.add_argument("--team", type=int, metavar="TEAM_ID", help="plan a team's crews together")
     plan.add_argument("--date", type=parse_date, required=True, metavar="YYYY-MM-DD")
     plan.add_argument("--user", default=None, metavar="USERNAME", help="plan as this user")
-    plan.add_argument("--seconds", type=float, default=5.0, help="search time (default 5)")
+    plan.add_argument("--seconds", type=parse_seconds, default=5.0, help="search time (default 5)")
     plan.add_argument("--seed", type=int, default=0)
     plan.set_defaults(handler=plan_day)
 

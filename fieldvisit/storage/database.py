@@ -21,7 +21,8 @@ def parse_url(url: str) -> URL:
     """A validated SQLAlchemy URL of a supported database (PostgreSQL goes through psycopg 3)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+        parsed.port  # noqa: B018  (a port that is not a number raises here, not at connect)
+    except (ArgumentError, ValueError) as exc:
         raise ValidationError("error.config.bad_url", url=url) from exc
     if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
         raise ValidationError("error.db.unsupported", dialect=parsed.get_backend_name())
