@@ -171,3 +171,47 @@ def test_imported_cases_and_debtors_are_sealed_and_verify(
     capsys.readouterr()
     assert main(["audit", "verify", "--db", sqlite_url, "--lang", "en"]) == 0, capsys.readouterr()
     assert "The audit chain is intact." in capsys.readouterr().out
+
+
+def test_german_amounts_need_the_decimal_comma_and_keep_their_currency(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from fieldvisit.storage import models as m
+    from fieldvisit.storage.database import Database
+
+    rows = case_rows(3)
+    for row in rows:
+        row[6] = "1.250,50"
+    rows[1][6] = "12,50"
+    path = write_csv(tmp_path / "faelle.csv", CASE_HEADERS, rows)
+    argv = [
+        "import",
+        "cases",
+        str(path),
+        "--creditor",
+        "DEBANK",
+        "--db",
+        sqlite_url,
+        "--lang",
+        "en",
+    ]
+    # Read as "." decimals, "12,50" would have been 1250: it is refused, naming row and column.
+    assert main(argv) == 2
+    out = capsys.readouterr().out
+    assert "row 3, column 逾期金额" in out
+    assert "--decimal-comma" in out
+    assert main([*argv, "--decimal-comma", "--currency", "eur"]) == 0
+    database = Database.open(sqlite_url)
+    with database.session_factory() as session:
+        cases = session.scalars(select(m.Case).order_by(m.Case.id)).all()
+    database.dispose()
+    assert [c.amount_overdue for c in cases] == [
+        Decimal("1250.50"),
+        Decimal("12.50"),
+        Decimal("1250.50"),
+    ]
+    assert {c.currency for c in cases} == {"EUR"}

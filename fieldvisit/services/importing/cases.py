@@ -81,7 +81,7 @@ class CaseWriter:
                     "case_number": v["case_number"],
                     "debtor_id": debtor_of[index],
                     "product": v.get("product") or "credit_card",
-                    "currency": "CNY",
+                    **({"currency": ctx.currency} if ctx.currency else {}),
                     "amount_overdue": v["amount_overdue"],
                     "principal": v.get("principal"),
                     "days_past_due": v["days_past_due"],

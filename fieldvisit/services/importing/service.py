@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,6 +53,19 @@ class ImportRequest:
     save_mapping_as: str | None = None
     dry_run: bool = False
     keep_valid: bool = False
+    # The file's decimal mark ("," for 12,50); amounts with the other mark out of place are errors.
+    decimal: str = "."
+    # ISO 4217 code stored with the amounts; None: the creditor's currency.
+    currency: str | None = None
+
+
+def _creditor_currency(session: Session, creditor_id: int) -> str | None:
+    """The creditor's currency, where the creditors table has one (organisation set-up)."""
+    column = getattr(m.Creditor, "currency", None)
+    if column is None:
+        return None
+    value = session.scalar(select(column).where(m.Creditor.id == creditor_id))
+    return str(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -185,10 +199,11 @@ class ImportService:
     ) -> ImportReport:
         creditor = self._creditor(session, request)
         mapping = self._mapping(session, creditor, table, request)
-        validation = validate_table(request.kind, table, mapping)
+        validation = validate_table(request.kind, table, mapping, decimal=request.decimal)
         context = ImportContext(
             session, creditor, None, self._clock(), self._timezone,
             None if actor is None else actor.user_id, self._audit, progress, cancelled,
+            currency=request.currency or _creditor_currency(session, creditor),
         )  # fmt: skip
         writer = WRITERS[request.kind](context)
         if not any(e.row == 1 for e in validation.errors):
