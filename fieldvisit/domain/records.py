@@ -155,6 +155,7 @@ class VisitRecordDoc:
     recorded_at: datetime
     content_hash: str
     anonymised: bool = False
+    currency: str = ""  # the case's ISO 4217 code, printed with every amount
 
     @property
     def code(self) -> str:
