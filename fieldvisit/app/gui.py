@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fieldvisit.app.audit_paths import anchor_daily
+from fieldvisit.app.audit_paths import anchor_daily, audit_key_path
 from fieldvisit.app.config import settings_path
 from fieldvisit.app.wiring import Backend, open_backend
 from fieldvisit.domain.clock import system_clock
@@ -72,6 +72,12 @@ def run(url: str, requested_lang: str | None) -> int:
     except FieldVisitError as exc:
         QMessageBox.critical(None, translate("app.title", lang), render(exc.message, lang))
         return 1
+    key = audit_key_path(url)
+    if not key.is_file():
+        # Reading still works; every write will refuse until the key is restored or created.
+        QMessageBox.warning(
+            None, translate("app.title", lang), translate("error.audit.key_missing", lang, path=key)
+        )
     tasks = TaskRunner(errors.report)
     anchor_daily(url, backend.database.session_factory, system_clock)
     watcher = _start_watcher(backend, tasks)
