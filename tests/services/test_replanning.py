@@ -230,7 +230,8 @@ def test_a_replan_after_the_shift_is_refused(world: World) -> None:
         world.replans.propose(world.collector, ReplanRequest(world.round_id, "late"), BUDGET)
 
 
-def test_replan_on_postgresql_too(database: Database) -> None:
+def test_replan_on_sqlite_and_postgresql(database: Database) -> None:
+    """Both backends (the ``database`` fixture runs each; PostgreSQL where the server is set)."""
     create_demo(database.session_factory, seed=0, today=DEMO_TODAY)
     world = _world(database)
     _start_first(world)
