@@ -37,10 +37,10 @@ serve: $(STAMP)
 	fi; \
 	urls=$$($(BIN)/python examples/team-server/prepare.py "$$FIELDVISIT_TEST_PG_URL" $(SERVE_DB) $(SERVE_ROLE)); \
 	owner=$$(echo "$$urls" | sed -n 1p); app=$$(echo "$$urls" | sed -n 2p); \
-	$(BIN)/fieldvisit db upgrade --db "$$owner"; \
-	$(BIN)/fieldvisit demo --db "$$owner"; \
-	$(BIN)/fieldvisit db grant-app-role $(SERVE_ROLE) --db "$$owner"; \
 	mkdir -p var; \
+	$(BIN)/fieldvisit db upgrade --db "$$owner"; \
+	FIELDVISIT_AUDIT_KEY_FILE=var/team-audit.key $(BIN)/fieldvisit demo --db "$$owner"; \
+	$(BIN)/fieldvisit db grant-app-role $(SERVE_ROLE) --db "$$owner"; \
 	$(BIN)/fieldvisit serve --db "$$app" --port $(SERVE_PORT) --audit-key var/team-audit.key --log-level info
 
 test: $(STAMP)

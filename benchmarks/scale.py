@@ -94,9 +94,8 @@ def run_one(crews: int, visits: int, budget: float, cpu_clock: bool) -> dict[str
     With ``cpu_clock`` the planner's deadline runs on this process's CPU time: on a shared,
     overloaded machine that is the solver's own time, and wall time says more about the others.
     """
-    from fieldvisit.app.solve.run import solve
     from fieldvisit.app.solve.reading import parse_problem
-
+    from fieldvisit.app.solve.run import solve
     from fieldvisit.routing.planner import solve as plan_routes
 
     raw = generated_day(crews, visits, budget)

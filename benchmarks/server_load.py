@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from fieldvisit.demo.build import create_demo
+from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 
@@ -331,6 +332,9 @@ def drop_database(admin_url: str, url: str) -> None:
 
 
 def start_server(url: str, folder: Path, clock_file: Path) -> tuple[subprocess.Popen[bytes], str]:
+    key = folder / "audit.key"
+    if not key.exists():  # the demo's chain is signed with its public key
+        write_key_file(key, DEMO_AUDIT_KEY)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

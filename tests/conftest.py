@@ -120,8 +120,12 @@ def demo_db(demo_sqlite_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A private copy of the demo database on SQLite."""
     import shutil
 
+    from fieldvisit.services.audit import DEMO_AUDIT_KEY, sibling_key_path, write_key_file
+
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
+    # A copy travels with its key, as a backup does; tests of a missing key remove it.
+    write_key_file(sibling_key_path(copy), DEMO_AUDIT_KEY)
     db = Database.open(f"sqlite:///{copy}")
     yield db
     db.dispose()

@@ -10,6 +10,14 @@ from fieldvisit.storage import models  # noqa: F401  (registers every table)
 from fieldvisit.storage.base import Base
 
 
+def use_demo_key(monkeypatch: Any, path: Any) -> None:
+    """Point the audit key setting at ``path`` holding the demo's (public) key."""
+    from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
+
+    write_key_file(path, DEMO_AUDIT_KEY)
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(path))
+
+
 def table_contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, ordered by primary key, as plain tuples."""
     contents: dict[str, list[tuple[Any, ...]]] = {}

@@ -3,7 +3,8 @@
 Key: ``FIELDVISIT_AUDIT_KEY_FILE``, then ``[audit] key_file`` in the settings file, then the key
 file beside a SQLite database (``fieldvisit.db.audit-key`` in the user's data folder for the
 default database; the demo writes its public key to ``demo.db.audit-key``), or ``audit.key`` in
-the data folder for PostgreSQL. A missing key file is created on first start.
+the data folder for PostgreSQL. A missing key is never created here: ``fieldvisit audit init-key``
+creates it (docs/audit.md).
 Anchors: ``FIELDVISIT_AUDIT_ANCHORS``, then ``[audit] anchor_file``; by default beside a SQLite
 database (``fieldvisit.db.anchors.jsonl``), or one file per PostgreSQL database in the data
 folder's ``anchors`` folder.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import multiprocessing
 import sys
 from collections.abc import Sequence
@@ -72,14 +73,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Dates a field team plans or reports on; beyond them date arithmetic overflows (9999-12-31 + 1).
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2199, 12, 31)
+
+
 def parse_date(value: str) -> date:
-    """An argparse type for ``YYYY-MM-DD`` dates."""
+    """An argparse type for ``YYYY-MM-DD`` dates between 2000 and 2199."""
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
             translate("error.demo.bad_date", "en", value=value)
         ) from exc
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            translate("error.cli.date_range", "en", value=value, first=FIRST_DATE, last=LAST_DATE)
+        )
+    return parsed
+
+
+def parse_seconds(value: str) -> float:
+    """An argparse type for a search time: a finite number of seconds above 0, at most an hour."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= 3600:  # NaN fails every comparison
+        raise argparse.ArgumentTypeError(translate("error.cli.seconds", "en", value=value))
+    return seconds
 
 
 def parse_instant(value: str) -> datetime:
@@ -112,6 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FieldVisitError as exc:
         print(render(exc.message, args.lang), file=sys.stderr)
         return 2 if isinstance(exc, ValidationError | NotFoundError) else 1
+    except OSError as exc:
+        # A file given on the command line that cannot be written or read (--out /proc/x.pdf).
+        where = exc.filename if exc.filename is not None else ""
+        reason = exc.strerror or str(exc)
+        print(translate("error.cli.file", args.lang, path=where, reason=reason), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from typing import Any
 from fieldvisit.app.wiring import command_backend
 from fieldvisit.i18n import render, translate
 
+MAX_SHOWN = 200  # findings printed; the count of the rest follows
+
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     audit = commands.add_parser("audit", help="verify the audit log and records", parents=[common])
@@ -29,16 +31,30 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     anchor.add_argument("--anchors", type=Path, help="the anchor file (default: configured)")
     anchor.set_defaults(handler=write_anchor)
+    init_key = actions.add_parser(
+        "init-key", help="create the audit key of a new database (audited)", parents=[common]
+    )
+    init_key.add_argument("--key-file", type=Path, help="where to write it (default: configured)")
+    init_key.set_defaults(handler=init_audit_key)
+    seal = actions.add_parser(
+        "seal",
+        help="seal every approval, round, case and debtor as it is now (databases from before "
+        "row seals; audited)",
+        parents=[common],
+    )
+    seal.add_argument("--key-file", type=Path, help="the audit key file (default: configured)")
+    seal.set_defaults(handler=seal_rows)
 
 
 def verify_chain(args: argparse.Namespace) -> int:
     from fieldvisit.app.audit_paths import anchor_path, audit_key_path
-    from fieldvisit.services.audit import load_or_create_key
+    from fieldvisit.services.audit import load_key
     from fieldvisit.services.records.anchor import AnchorStore
     from fieldvisit.services.records.verify import verify_audit
 
-    with command_backend(args) as backend:
-        key = load_or_create_key(args.key_file or audit_key_path(backend.url))
+    # Checking creates nothing: an existing database, its existing key, no migration.
+    with command_backend(args, upgrade=False, existing=True) as backend:
+        key = load_key(args.key_file or audit_key_path(backend.url))
         anchors = AnchorStore(args.anchors or anchor_path(backend.url))
         report = verify_audit(backend.database.session_factory, key, anchors)
     lang = args.lang
@@ -55,8 +71,10 @@ def verify_chain(args: argparse.Namespace) -> int:
         print(translate("records.verify.no_anchor", lang, path=anchors.path))
     else:
         print(translate("records.verify.anchor", lang, seq=report.anchor.seq, at=report.anchor.at))
-    for problem in report.problems:
+    for problem in report.problems[:MAX_SHOWN]:
         print(render(problem, lang))
+    if len(report.problems) > MAX_SHOWN:
+        print(translate("records.verify.more", lang, count=len(report.problems) - MAX_SHOWN))
     print(translate("records.verify.ok" if report.ok else "records.verify.broken", lang))
     return 0 if report.ok else 1
 
@@ -64,7 +82,7 @@ def verify_chain(args: argparse.Namespace) -> int:
 def verify_code(args: argparse.Namespace) -> int:
     from fieldvisit.services.records.verify import verify_code as check
 
-    with command_backend(args) as backend:
+    with command_backend(args, upgrade=False, existing=True) as backend:
         result = check(backend.database.session_factory, args.code)
     print(render(result.message, args.lang))
     return 0 if result.matches else 1
@@ -75,8 +93,28 @@ def write_anchor(args: argparse.Namespace) -> int:
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.services.records.anchor import AnchorStore, anchor_now
 
-    with command_backend(args) as backend:
+    with command_backend(args, upgrade=False, existing=True) as backend:
         store = AnchorStore(args.anchors or anchor_path(backend.url))
         anchor = anchor_now(backend.database.session_factory, store, system_clock, "manual")
     print(translate("records.anchor.written", args.lang, seq=anchor.seq, path=store.path))
+    return 0
+
+
+def init_audit_key(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import audit_key_path
+    from fieldvisit.services.records.keys import init_key
+
+    with command_backend(args) as backend:
+        path = args.key_file or audit_key_path(backend.url)
+        fingerprint = init_key(backend.database.session_factory, path, backend.clock)
+    print(translate("records.key.created", args.lang, path=path, fingerprint=fingerprint))
+    return 0
+
+
+def seal_rows(args: argparse.Namespace) -> int:
+    from fieldvisit.services.records.keys import seal_baseline
+
+    with command_backend(args, existing=True, audit_key=args.key_file) as backend:
+        count = seal_baseline(backend.database.session_factory, backend.audit)
+    print(translate("records.seal.done", args.lang, count=count))
     return 0

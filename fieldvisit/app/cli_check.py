@@ -63,7 +63,7 @@ def _time_of_day(value: str) -> time:
 def check_case(args: argparse.Namespace) -> int:
     from fieldvisit.domain.errors import NotFoundError
 
-    backend = command_backend(args)
+    backend = command_backend(args, existing=True)
     try:
         service = backend.services.eligibility
         actor = _actor(args, backend.services.auth)

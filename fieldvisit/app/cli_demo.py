@@ -22,13 +22,20 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def create_demo_database(args: argparse.Namespace) -> int:
+    from fieldvisit.app.audit_paths import audit_key_path
     from fieldvisit.demo.build import create_demo
+    from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
 
     with command_backend(args, demo=True) as backend:
         summary = create_demo(
             backend.database.session_factory, seed=args.seed, today=args.today or date.today()
         )
         url = backend.database.display_url
-    key = "cli.demo.done" if summary.created else "cli.demo.exists"
-    print(translate(key, args.lang, url=url, cases=summary.cases, contacts=summary.contacts))
+        key = audit_key_path(backend.url)
+        if summary.created and not key.exists():
+            # The demo's chain is signed with its public key: put it where this database's key
+            # is looked for (on PostgreSQL too), so the demo can be written to and verified.
+            write_key_file(key, DEMO_AUDIT_KEY)
+    done = "cli.demo.done" if summary.created else "cli.demo.exists"
+    print(translate(done, args.lang, url=url, cases=summary.cases, contacts=summary.contacts))
     return 0

@@ -35,6 +35,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
             "--keep-valid", action="store_true", help="import the valid rows, reject the others"
         )
         parser.add_argument("--errors", metavar="ERRFILE", type=Path, help="rejected rows (CSV)")
+        parser.add_argument(
+            "--decimal-comma", action="store_true",
+            help="amounts use a decimal comma (12,50; 1.250,00), as in German files",
+        )  # fmt: skip
+        parser.add_argument(
+            "--currency", type=_currency, metavar="CODE",
+            help="ISO 4217 code of the amounts (default: the creditor's)",
+        )  # fmt: skip
         parser.set_defaults(handler=import_file, kind=kind)
     register_org_imports(kinds, common)
     last = kinds.add_parser(
@@ -93,6 +101,7 @@ def import_file(args: argparse.Namespace) -> int:
         request = ImportRequest(
             ImportKind(args.kind), args.file.name, args.creditor, mapping, mapping_name,
             args.save_mapping, args.dry_run, args.keep_valid,
+            "," if args.decimal_comma else ".", args.currency,
         )  # fmt: skip
         report, table = backend.services.imports.run_file(args.file, request)
     _print_errors(report.errors, args.lang)
@@ -100,6 +109,13 @@ def import_file(args: argparse.Namespace) -> int:
         count = write_error_file(args.errors, table, report.errors, args.lang)
         print(translate("cli.import.errors_written", args.lang, count=count, path=args.errors))
     return _print_summary(report, args)
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise argparse.ArgumentTypeError(translate("import.error.currency", "en", value=value))
+    return code
 
 
 def _mapping_argument(value: str | None) -> tuple[dict[str, str] | None, str | None]:

@@ -17,7 +17,7 @@ from fieldvisit.i18n import translate
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    from fieldvisit.app.cli import parse_date
+    from fieldvisit.app.cli import parse_date, parse_seconds
 
     plan = commands.add_parser(
         "plan", help="plan a crew's day, save a draft round", parents=[common]
@@ -27,7 +27,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     plan.add_argument("--team", type=int, metavar="TEAM_ID", help="plan a team's crews together")
     plan.add_argument("--date", type=parse_date, required=True, metavar="YYYY-MM-DD")
-    plan.add_argument("--seconds", type=float, default=5.0, help="search time (default 5)")
+    plan.add_argument("--seconds", type=parse_seconds, default=5.0, help="search time (default 5)")
     plan.add_argument("--seed", type=int, default=0)
     add_login_options(plan)
     plan.set_defaults(handler=plan_day)
@@ -54,8 +54,9 @@ def plan_day(args: argparse.Namespace) -> int:
         # The crew's own day (shift, lunch break, maximum visits) as set on the Organisation screen.
         template = services.org.day_template(args.crew)
         request = DayRequest(args.crew, args.date, template=template)
-        plan = services.plan.planning.optimise(actor, request, budget)
+        # The version planning starts from: a save by someone else meanwhile is refused.
         current = rounds.current_version(args.crew, args.date)
+        plan = services.plan.planning.optimise(actor, request, budget)
         saved = rounds.save_draft(actor, plan, current)
     _print_plan(args, plan, saved)
     return 0

@@ -34,7 +34,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def print_records(args: argparse.Namespace) -> int:
-    with command_backend(args) as backend:
+    with command_backend(args, existing=True) as backend:
         services = backend.services
         actor = login(args, services.auth)
         backend.anchor_daily()

@@ -15,7 +15,7 @@ from fieldvisit.i18n import render, translate
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    from fieldvisit.app.cli import parse_date, parse_instant
+    from fieldvisit.app.cli import parse_date, parse_instant, parse_seconds
 
     replan = commands.add_parser(
         "replan", help="re-plan the rest of a round under way", parents=[common]
@@ -28,7 +28,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     replan.add_argument(
         "--now", type=parse_instant, default=None, metavar="ISO", help="fixed clock"
     )
-    replan.add_argument("--seconds", type=float, default=3.0, help="search time (default 3)")
+    replan.add_argument(
+        "--seconds", type=parse_seconds, default=3.0, help="search time (default 3)"
+    )
     replan.add_argument("--seed", type=int, default=0)
     replan.add_argument("--dry-run", action="store_true", help="show the proposal, save nothing")
     add_login_options(replan)

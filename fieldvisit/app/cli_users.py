@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from typing import Any
 
 from fieldvisit.app.cli_login import add_login_options, login
@@ -68,8 +69,15 @@ def _new_password() -> str:
     value = os.environ.get(ENV_NEW_PASSWORD)
     if value is not None:
         return value
-    first = getpass.getpass("new password: ")
-    if first != getpass.getpass("again: "):
+    if not sys.stdin.isatty():
+        # getpass would read a script's standard input, or end in EOFError with none.
+        raise ValidationError("error.auth.no_terminal", env=ENV_NEW_PASSWORD)
+    try:
+        first = getpass.getpass("new password: ")
+        again = getpass.getpass("again: ")
+    except EOFError:
+        raise ValidationError("error.auth.no_terminal", env=ENV_NEW_PASSWORD) from None
+    if first != again:
         raise ValidationError("error.auth.password_mismatch")
     return first
 
@@ -79,6 +87,11 @@ def add_user(args: argparse.Namespace) -> int:
         admin = backend.services.user_admin
         password, name = _new_password(), args.display_name or args.username
         if args.role == Role.ADMIN and not args.user:
+            # The first administrator sets the database up: its audit key is created with it.
+            created = backend.create_key_if_new()
+            if created is not None:
+                print(translate("records.key.created", args.lang, path=created[0],
+                                fingerprint=created[1]))  # fmt: skip
             user_id = admin.bootstrap_admin(args.username, name, password)
         else:
             actor = login(args, backend.services.auth)

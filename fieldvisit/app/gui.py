@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fieldvisit.app import logs, preflight
-from fieldvisit.app.audit_paths import anchor_daily
+from fieldvisit.app.audit_paths import anchor_daily, audit_key_path
 from fieldvisit.app.config import settings_path
 from fieldvisit.app.instance import InstanceLock, lock_path
 from fieldvisit.app.wiring import Backend, open_backend
@@ -140,11 +140,18 @@ def _run_locked(
         _log.error("database not opened: %s", exc.message.id)
         QMessageBox.critical(None, translate("app.title", lang), render(exc.message, lang))
         return 1
+    key = audit_key_path(url)
+    if not key.is_file() and not backend.services.org.is_empty():
+        # Reading still works; every write will refuse until the key is restored. (A new, empty
+        # database gets its key when its first administrator is created.)
+        QMessageBox.warning(
+            None, translate("app.title", lang), translate("error.audit.key_missing", lang, path=key)
+        )
     tasks = TaskRunner(errors.report)
     anchor_daily(url, backend.database.session_factory, system_clock)
     watcher = _start_watcher(backend, tasks)
     # On an empty database the first administrator is created instead of a sign-in.
-    sign_in = first_run_sign_in(backend.services, lang)
+    sign_in = first_run_sign_in(backend.services, lang, backend.create_key_if_new)
     session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
     # Fires once the sign-in dialog's event loop runs, i.e. when the window is on screen.
     QTimer.singleShot(

@@ -35,25 +35,46 @@ def db_url(args: argparse.Namespace, *, demo: bool = False) -> str:
     return resolve_db_url(explicit).url
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
-    """The database at ``url``, reachable and (unless told otherwise) at the newest schema."""
-    from fieldvisit.storage import migrate
-    from fieldvisit.storage.database import Database, check_reachable
+def open_database(url: str, *, upgrade: bool = True, existing: bool = False) -> Database:
+    """The database at ``url``, reachable and (unless told otherwise) at the newest schema.
 
+    ``existing``: for commands that check or read, which must never create a database (nor its
+    folder) where there was none; a missing one is an error naming where they looked.
+    """
+    from fieldvisit.storage import migrate
+    from fieldvisit.storage.database import Database, check_reachable, require_existing
+
+    if existing:
+        require_existing(url)
     database = Database.open(url)
     check_reachable(database.engine)
+    if existing:
+        try:
+            require_schema(database)
+        except BaseException:
+            database.dispose()
+            raise
     if upgrade:
         migrate.upgrade(database.engine)
     return database
 
 
+def require_schema(database: Database) -> None:
+    """Refuse a database FieldVisit never set up (an empty file or PostgreSQL database)."""
+    from fieldvisit.domain.errors import NotFoundError
+
+    if "alembic_version" not in database.table_names():
+        raise NotFoundError("error.db.not_fieldvisit", url=database.display_url)
+
+
 def open_audit(url: str, clock: Clock, key_file: Path | None = None) -> AuditLog:
-    """The audit log of the database at ``url``; its key file is read on the first append."""
+    """The audit log of the database at ``url``; its key file is read on the first append, and a
+    missing key stops that write with a message naming where it was looked for."""
     from fieldvisit.app.audit_paths import audit_key_path
-    from fieldvisit.services.audit import AuditLog, load_or_create_key
+    from fieldvisit.services.audit import AuditLog, load_key
 
     path = key_file or audit_key_path(url)
-    return AuditLog(lambda: load_or_create_key(path), clock)
+    return AuditLog(lambda: load_key(path), clock)
 
 
 def build_services(
@@ -72,6 +93,7 @@ def build_services(
     """
     # Imported here so that commands which never open a database start fast.
     from fieldvisit.routing.planner import solve
+    from fieldvisit.services import row_seals
     from fieldvisit.services.admin.auth import AuthService
     from fieldvisit.services.admin.declarations import Declarations
     from fieldvisit.services.admin.organisation import OrgAdmin
@@ -111,6 +133,7 @@ def build_services(
     from fieldvisit.services.records.visit_records import RecordsService
 
     factory = database.session_factory
+    row_seals.install(factory, audit)
     eligibility = EligibilityService(factory)
     safety = SafetyDeps(factory, audit, clock)
     planning = PlanningService(factory, eligibility, solve)
@@ -216,6 +239,20 @@ class Backend:
         services = self.services
         return SafetyWatcher(services.safety, watcher_id, after_pass=services.notify.after_pass)
 
+    def create_key_if_new(self, key_file: Path | None = None) -> tuple[Path, str] | None:
+        """Setting up a new database creates its audit key (audited): where, and its fingerprint.
+
+        Only while the key file is missing and the chain is empty; a missing key of a chain
+        that has entries stays an error (``services.records.keys.init_key`` refuses it).
+        """
+        from fieldvisit.app.audit_paths import audit_key_path
+        from fieldvisit.services.records.keys import init_key
+
+        path = key_file or audit_key_path(self.url)
+        if path.is_file():
+            return None
+        return path, init_key(self.database.session_factory, path, self.clock)
+
     def anchor_daily(self) -> None:
         """Anchor the chain head outside the database unless that happened within a day."""
         from fieldvisit.app.audit_paths import anchor_store
@@ -246,9 +283,10 @@ def open_backend(
     audit: AuditLog | None = None,
     solver: Solver | None = None,
     outbox: Path | None = None,
+    existing: bool = False,
 ) -> Backend:
     """The database at ``url`` (upgraded unless told otherwise) with its services."""
-    database = open_database(url, upgrade=upgrade)
+    database = open_database(url, upgrade=upgrade, existing=existing)
     return Backend(url, database, clock, audit=audit, solver=solver, outbox=outbox)
 
 
@@ -259,8 +297,12 @@ def command_backend(
     upgrade: bool = True,
     demo: bool = False,
     audit_key: Path | None = None,
+    existing: bool = False,
 ) -> Backend:
-    """What a command works on: ``--db`` (or the configured database) and its audit key."""
+    """What a command works on: ``--db`` (or the configured database) and its audit key.
+
+    ``existing``: a command that checks or reads opens an existing database only.
+    """
     url = db_url(args, demo=demo)
     audit = open_audit(url, clock, audit_key) if audit_key is not None else None
-    return open_backend(url, clock=clock, upgrade=upgrade, audit=audit)
+    return open_backend(url, clock=clock, upgrade=upgrade, audit=audit, existing=existing)

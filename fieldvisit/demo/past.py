@@ -29,6 +29,7 @@ from fieldvisit.services.audit import (
     write_key_file,
 )
 from fieldvisit.services.records.writing import append_visit_record
+from fieldvisit.services.row_seals import seal_all
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import sqlite_path
 
@@ -63,6 +64,8 @@ def build_past(session: Session, rng: random.Random, today: date) -> None:
             past.round(crew, day)
     # In the order things happened, as if each had been audited at the time.
     audit.commit_to(session, chronological=True)
+    # Approvals, rounds, cases and debtors as the demo leaves them, for ``audit verify``.
+    seal_all(session, audit)
     _write_demo_key(session)
 
 

@@ -49,6 +49,11 @@ def entry_hash(key: bytes, fields: ChainFields) -> str:
     return hmac.new(key, canonical_json(asdict(fields)), hashlib.sha256).hexdigest()
 
 
+def same_hash(left: str, right: str) -> bool:
+    """Constant-time equality that also takes the non-ASCII text a damaged row may hold."""
+    return hmac.compare_digest(left.encode("utf-8", "replace"), right.encode("utf-8", "replace"))
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first place where the stored chain differs from what the key says it must be."""
@@ -68,7 +73,7 @@ def find_break(
             return ChainBreak(expected_seq, "removed" if fields.seq > expected_seq else "inserted")
         if fields.prev_hash != prev_hash:
             return ChainBreak(fields.seq, "inserted" if stored == prev_hash else "changed")
-        if not hmac.compare_digest(entry_hash(key, fields), stored):
+        if not same_hash(entry_hash(key, fields), stored):
             return ChainBreak(fields.seq, _forged_kind(entries, index, prev_hash))
         expected_seq, prev_hash = expected_seq + 1, stored
     return None

@@ -29,7 +29,11 @@ _ID18 = re.compile(r"^\d{17}[\dX]$")
 _ID15 = re.compile(r"^\d{15}$")
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
-_AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 \u00a0")
+# Currency marks and spaces (thin and no-break ones too) are noise; "，" is a full-width comma.
+_NOISE_MAP: dict[str, str | None] = {"，": ",", **dict.fromkeys("¥￥元$£€ \u00a0\u202f\u2009")}
+_AMOUNT_NOISE = str.maketrans(_NOISE_MAP)
+_CURRENCY_WORDS = re.compile(r"(?i)CNY|RMB|USD|GBP|EUR")
+_PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 
@@ -77,9 +81,25 @@ def parse_text(spec: FieldSpec, raw: str) -> str:
     return raw
 
 
-def parse_amount(spec: FieldSpec, raw: str) -> Decimal:
+def parse_amount(spec: FieldSpec, raw: str, decimal: str = ".") -> Decimal:
+    """An amount written with ``decimal`` as its decimal separator ("." or ","); the other mark
+    may only group thousands, in groups of three. "12,50" is therefore refused when the decimal
+    mark is "." instead of silently read as 1250."""
+    text = _CURRENCY_WORDS.sub("", raw.translate(_AMOUNT_NOISE))
+    grouping = "," if decimal == "." else "."
+    whole, _, fraction = text.partition(decimal)
+    groups = whole.split(grouping)
+    if grouping in fraction or decimal in fraction:
+        raise CellError("import.error.amount_grouping", value=raw, decimal=decimal)
+    if len(groups) > 1 and not (
+        1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+    ):
+        raise CellError("import.error.amount_grouping", value=raw, decimal=decimal)
+    plain = "".join(groups) + (f".{fraction}" if fraction else "")
+    if not _PLAIN_AMOUNT.fullmatch(plain):
+        raise CellError("import.error.not_amount")
     try:
-        value = Decimal(raw.translate(_AMOUNT_NOISE))
+        value = Decimal(plain)
     except InvalidOperation:
         raise CellError("import.error.not_amount") from None
     if not value.is_finite():

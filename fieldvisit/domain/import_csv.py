@@ -32,6 +32,32 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ValidationError("import.error.encoding") from None
 
 
+def column_name(index: int) -> str:
+    """The spreadsheet letter of a 0-based column: 0 → A, 27 → AB."""
+    name, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def check_headers(headers: tuple[str, ...]) -> None:
+    """Refuse a repeated header: which of the two columns is meant cannot be guessed."""
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        key = header.casefold()
+        if key in seen:
+            raise ValidationError(
+                "import.error.duplicate_header",
+                header=header,
+                first=column_name(seen[key]),
+                second=column_name(index),
+            )
+        seen[key] = index
+
+
 def parse_csv(data: bytes) -> tuple[Table, str]:
     """The table in ``data`` (first row: headers) and the encoding detected."""
     text, encoding = decode(data)
@@ -47,6 +73,7 @@ def parse_csv(data: bytes) -> tuple[Table, str]:
     clean_headers = tuple(h.strip() for h in headers)
     if not any(clean_headers):
         raise ValidationError("import.error.empty_file")
+    check_headers(clean_headers)
     try:
         rows = list(reader)
     except csv.Error as exc:

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldvisit.domain.import_cells import PARSERS, CellError
-from fieldvisit.domain.import_fields import FIELDS, FieldSpec, ImportKind, field_specs
+from fieldvisit.domain.import_cells import PARSERS, CellError, parse_amount
+from fieldvisit.domain.import_fields import FIELDS, FieldSpec, FieldType, ImportKind, field_specs
 from fieldvisit.domain.messages import Message
 
 HEADER_ROW = 1
@@ -97,8 +97,15 @@ def _header_error(column: str, message_id: str, **params: Any) -> RowError:
     return RowError(HEADER_ROW, column, column, Message(message_id, params))
 
 
-def validate_table(kind: ImportKind, table: Table, mapping: Mapping[str, str]) -> Validation:
-    """Every row parsed with the mapping; blank rows are skipped, every bad cell is reported."""
+def validate_table(
+    kind: ImportKind, table: Table, mapping: Mapping[str, str], *, decimal: str = "."
+) -> Validation:
+    """Every row parsed with the mapping; blank rows are skipped, every bad cell is reported.
+
+    ``decimal``: the file's decimal mark for amounts ("." or ","; from the import request).
+    """
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal mark {decimal!r} is neither '.' nor ','")
     mapping_errors = check_mapping(kind, table.headers, mapping)
     columns = _columns(kind, table.headers, mapping)
     validation = Validation(kind, total=0, errors=mapping_errors)
@@ -113,7 +120,7 @@ def validate_table(kind: ImportKind, table: Table, mapping: Mapping[str, str]) -
             continue
         validation.total += 1
         row_number = offset + HEADER_ROW + 1
-        values, errors = _parse_row(columns, cells, row_number)
+        values, errors = _parse_row(columns, cells, row_number, decimal)
         key = values.get(key_field)
         if not errors and key is not None:
             if key in first_seen:
@@ -141,7 +148,10 @@ def _columns(
 
 
 def _parse_row(
-    columns: Sequence[tuple[str, FieldSpec, int]], cells: Sequence[str], row_number: int
+    columns: Sequence[tuple[str, FieldSpec, int]],
+    cells: Sequence[str],
+    row_number: int,
+    decimal: str = ".",
 ) -> tuple[dict[str, Any], list[RowError]]:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
@@ -153,7 +163,10 @@ def _parse_row(
             values[spec.name] = None
             continue
         try:
-            values[spec.name] = PARSERS[spec.type](spec, raw)
+            if spec.type is FieldType.AMOUNT:
+                values[spec.name] = parse_amount(spec, raw, decimal)
+            else:
+                values[spec.name] = PARSERS[spec.type](spec, raw)
         except CellError as problem:
             errors.append(
                 RowError(row_number, header, raw, Message(problem.message_id, problem.params))

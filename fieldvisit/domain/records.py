@@ -157,6 +157,7 @@ class VisitRecordDoc:
     anonymised: bool = False
     check_in_flag: str | None = None  # outside_window | other_day: the check-in broke its rule
     check_in_reason: str | None = None  # the crew's stated reason, when one was given
+    currency: str = ""  # the case's ISO 4217 code, printed with every amount
 
     @property
     def code(self) -> str:

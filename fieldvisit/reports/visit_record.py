@@ -11,6 +11,7 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from fieldvisit.domain.money import format_money
 from fieldvisit.domain.records import VisitRecordDoc
 from fieldvisit.i18n import catalogue, decision_reason, translate
 from fieldvisit.reports.layout import LayoutTable, Styles, grid_table, is_dry
@@ -47,8 +48,8 @@ def _when(value: datetime | None, zone: ZoneInfo) -> str:
     return "—" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _money(value: Decimal | None) -> str:
-    return "—" if value is None else f"¥{value:,.2f}"
+def _money(value: Decimal | None, currency: str) -> str:
+    return format_money(value, currency)
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]
@@ -127,13 +128,17 @@ def check_in_text(doc: VisitRecordDoc, lang: str) -> str:
 
 
 def _outcome(doc: VisitRecordDoc, st: Styles, lang: str) -> Table:
-    promise = "—" if doc.ptp_amount is None else f"{_money(doc.ptp_amount)} @ {doc.ptp_date}"
+    promise = (
+        "—"
+        if doc.ptp_amount is None
+        else f"{_money(doc.ptp_amount, doc.currency)} @ {doc.ptp_date}"
+    )
     payment = "—"
     if doc.payment_amount is not None:
         method = doc.payment_method or ""
         if f"safety.method.{method}" in catalogue(lang):  # a method code, not the payer's words
             method = translate(f"safety.method.{method}", lang)
-        payment = f"{_money(doc.payment_amount)} {method} {doc.receipt_no or ''}"
+        payment = f"{_money(doc.payment_amount, doc.currency)} {method} {doc.receipt_no or ''}"
     rows = [
         ("person_met", translate(f"records.person_met.{doc.person_met}", lang)),
         ("outcome", translate(f"records.outcome.{doc.outcome_code}", lang)),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.domain.audit_chain import GENESIS_HASH, ChainFields, content_digest, entry_hash
 from fieldvisit.domain.clock import Clock
+from fieldvisit.domain.errors import ConflictError, NotFoundError
 from fieldvisit.storage.models import AuditEntry
 
 # Any constant works; it only has to be the same on every machine sharing the database.
@@ -24,7 +25,7 @@ _PG_CHAIN_LOCK = 0x46_56_41_55_44_49_54  # "FVAUDIT"
 
 
 # The demo's key is public on purpose (documented in the README): demo data is fictitious, and a
-# fixed key keeps the demo reproducible. Real databases get a random key file on first start.
+# fixed key keeps the demo reproducible. Real databases get theirs from ``audit init-key``.
 DEMO_AUDIT_KEY = hashlib.sha256(b"FieldVisit demo audit key").digest()
 KEY_SUFFIX = ".audit-key"
 
@@ -42,16 +43,41 @@ def write_key_file(path: Path, key: bytes) -> None:
         handle.write(key.hex())
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """The chain key from its file, created (readable by the owner only) on first start."""
-    if path.is_file():
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+class AuditKeyError(NotFoundError):
+    """The audit key file is missing or unreadable: nothing may be written or verified."""
+
+
+def load_key(path: Path) -> bytes:
+    """The chain key from its file; never created here (``fieldvisit audit init-key`` does that),
+    because a fresh key beside a copied chain would accuse every old entry of tampering and
+    sign new entries with a second key for good."""
+    if not path.is_file():
+        raise AuditKeyError("error.audit.key_missing", path=str(path))
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as exc:
+        raise AuditKeyError("error.audit.key_unreadable", path=str(path), detail=str(exc)) from exc
+    if len(key) < 16:
+        raise AuditKeyError("error.audit.key_unreadable", path=str(path), detail="too short")
+    return key
+
+
+def create_key(path: Path) -> bytes:
+    """A new random key in a new file readable by the owner only; an existing file is kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise ConflictError("error.audit.key_exists", path=str(path)) from exc
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key.hex())
     return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short public name for a key (safe to log and print): its hash, not the key."""
+    return hashlib.sha256(b"fieldvisit-key-id" + key).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,9 @@ class AuditLog:
         source = self._key_source
         return source if isinstance(source, bytes) else source()
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def record(
         self,
         session: Session,
@@ -100,6 +129,11 @@ class AuditLog:
 
     def record_many(self, session: Session, events: Sequence[AuditEvent]) -> list[AuditEntry]:
         """Append ``events`` in order under one lock of the chain head, with one flush."""
+        from fieldvisit.services import row_seals
+
+        # The rows this transaction touched are sealed by this log when it commits.
+        row_seals.listen()
+        session.info.setdefault(row_seals.AUDIT_IN_SESSION, self)
         _lock_chain_head(session)
         head = session.execute(
             select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)

@@ -27,10 +27,17 @@ PG_RESTORE_FLAGS = (
 )
 
 
-def backup(engine: Engine, target: Path) -> str:
-    """Write a backup of the whole database to ``target``; returns its schema revision."""
+def backup(engine: Engine, target: Path, *, overwrite: bool = False) -> str:
+    """Write a backup of the whole database to ``target``; returns its schema revision.
+
+    An existing ``target`` (perhaps the only good backup) is replaced only when ``overwrite``.
+    """
     target = target.expanduser().resolve()
+    if target.exists() and not overwrite:
+        raise ValidationError("error.db.backup_exists", path=str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()  # SQLite's backup API would write into the old file's pages
     with engine.connect() as connection:
         revision = current_revision(connection) or "(none)"
     if engine.url.get_backend_name() == "sqlite":

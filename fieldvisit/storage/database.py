@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldvisit.domain.errors import DatabaseError, ValidationError
+from fieldvisit.domain.errors import DatabaseError, NotFoundError, ValidationError
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
@@ -21,7 +21,8 @@ def parse_url(url: str) -> URL:
     """A validated SQLAlchemy URL of a supported database (PostgreSQL goes through psycopg 3)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+        parsed.port  # noqa: B018  (a port that is not a number raises here, not at connect)
+    except (ArgumentError, ValueError) as exc:
         raise ValidationError("error.config.bad_url", url=url) from exc
     if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
         raise ValidationError("error.db.unsupported", dialect=parsed.get_backend_name())
@@ -80,6 +81,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def require_existing(url: str | URL) -> None:
+    """Raise NotFoundError naming the file when a SQLite database does not exist (checked before
+    anything opens it, since opening would create it and its folder)."""
+    parsed = parse_url(url) if isinstance(url, str) else url
+    path = sqlite_path(parsed)
+    if path is None:
+        return
+    if not path.is_file():
+        raise NotFoundError("error.db.missing", path=str(path.expanduser().absolute()))
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    # Connecting would turn an empty file into a database (the WAL pragma writes a header).
+    if header != b"SQLite format 3\x00":
+        raise NotFoundError("error.db.not_fieldvisit", url=str(path))
 
 
 def check_reachable(engine: Engine) -> None:

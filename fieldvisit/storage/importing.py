@@ -129,6 +129,21 @@ def existing_external_ids(
     return found
 
 
+def case_and_debtor_ids(
+    session: Session, creditor_id: int, case_numbers: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(case id, debtor id) of the creditor's cases with these numbers."""
+    found: list[tuple[int, int]] = []
+    for part in chunks(case_numbers, 5000):
+        rows = session.execute(
+            select(m.Case.id, m.Case.debtor_id).where(
+                m.Case.creditor_id == creditor_id, among(session, m.Case.case_number, part)
+            )
+        )
+        found.extend((int(a), int(b)) for a, b in rows)
+    return found
+
+
 def insert_rows(
     session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]
 ) -> list[int]:

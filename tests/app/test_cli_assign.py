@@ -13,13 +13,14 @@ from fieldvisit.domain.enums import CaseState
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.app.signing_in import TEAM_MANAGER, demo_password
+from tests.helpers import use_demo_key
 
 
 @pytest.fixture
 def url(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     demo_password(monkeypatch)
     monkeypatch.setenv("FIELDVISIT_USER", TEAM_MANAGER[1])  # signs in unless --user says otherwise
     return f"sqlite:///{copy}"

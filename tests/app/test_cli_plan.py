@@ -9,6 +9,7 @@ import pytest
 
 from fieldvisit.app.cli import main
 from tests.app.signing_in import CREW_MEMBER, TEAM_MANAGER, demo_password
+from tests.helpers import use_demo_key
 
 
 def test_plan_saves_a_draft_and_lists_stops_and_reasons(
@@ -19,7 +20,7 @@ def test_plan_saves_a_draft_and_lists_stops_and_reasons(
 ) -> None:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     demo_password(monkeypatch)
     url = f"sqlite:///{copy}"
     args = ["plan", "--crew", "1", "--date", "2026-12-02", "--db", url, "--seconds", "0.5"]
@@ -80,7 +81,7 @@ def demo_copy(demo_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     """A private copy of the demo database, with an audit key of its own."""
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_sqlite_file, copy)
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     demo_password(monkeypatch)
     return copy
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from fieldvisit.app.cli import main
 from fieldvisit.storage.database import Database
+from tests.helpers import use_demo_key
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_a_wrong_password_prints_nothing(url: str, tmp_path: Path, monkeypatch: 
 def test_retention_dry_run_from_the_command_line(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "k.key"))
+    use_demo_key(monkeypatch, tmp_path / "k.key")
     assert (
         main(["db", "retention", "--dry-run", "--user", "admin", "--db", url, "--lang", "en"]) == 0
     )
@@ -80,7 +81,12 @@ def test_bootstrap_the_first_admin_then_add_a_user(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    # A new database has no key: writing is refused until one is created, explicitly.
     monkeypatch.setenv("FIELDVISIT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["users", "add", "boss", "--role", "admin", "--db", url, "--lang", "en"]) == 2
+    assert "No audit key at" in capsys.readouterr().err
+    assert main(["audit", "init-key", "--db", url, "--lang", "en"]) == 0
+    assert (tmp_path / "audit.key").stat().st_mode & 0o777 == 0o600
     assert main(["users", "add", "boss", "--role", "admin", "--db", url, "--lang", "en"]) == 0
     # A second admin without signing in is refused: bootstrap works once.
     assert main(["users", "add", "boss2", "--role", "admin", "--db", url, "--lang", "en"]) == 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fieldvisit.domain.import_cells import PARSERS, CellError, id_number_checksum
+from fieldvisit.domain.import_cells import PARSERS, CellError, id_number_checksum, parse_amount
 from fieldvisit.domain.import_fields import FieldSpec, FieldType
 
 
@@ -41,7 +41,8 @@ def test_amounts_accept_common_spellings(raw: str, expected: str) -> None:
         ("NaN", "import.error.not_amount"),
         ("-5", "import.error.negative_amount"),
         ("1.234", "import.error.amount_precision"),
-        ("1e12", "import.error.amount_too_large"),
+        ("1000000000000", "import.error.amount_too_large"),
+        ("1e3", "import.error.not_amount"),
     ],
 )
 def test_bad_amounts_say_what_to_fix(raw: str, message: str) -> None:
@@ -125,3 +126,32 @@ def test_channels_booleans_flags() -> None:
 
 def test_text_length() -> None:
     assert error_of(FieldType.TEXT, "x" * 21) == "import.error.too_long"
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal", "expected"),
+    [
+        ("1,250.00", ".", "1250.00"),
+        ("1,234,567.8", ".", "1234567.80"),
+        ("12,50", ",", "12.50"),
+        ("1.250,50", ",", "1250.50"),
+        ("€ 1.250,50", ",", "1250.50"),
+        ("£1,250.5", ".", "1250.50"),
+        ("USD 99", ".", "99.00"),
+        ("1 250,50", ",", "1250.50"),
+    ],
+)
+def test_amounts_by_decimal_mark(raw: str, decimal: str, expected: str) -> None:
+    spec = FieldSpec("amount_overdue", FieldType.AMOUNT, True, ())
+    assert parse_amount(spec, raw, decimal) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal"),
+    [("12,50", "."), ("1,2345", "."), ("12.50", ","), ("1.25.0", "."), ("1,250.00", ",")],
+)
+def test_a_mark_in_the_wrong_place_is_refused_not_guessed(raw: str, decimal: str) -> None:
+    spec = FieldSpec("amount_overdue", FieldType.AMOUNT, True, ())
+    with pytest.raises(CellError) as caught:
+        parse_amount(spec, raw, decimal)
+    assert caught.value.message_id in ("import.error.amount_grouping", "import.error.not_amount")

@@ -42,7 +42,10 @@ def test_an_empty_round_is_not_submitted() -> None:
 
 
 def test_a_manager_decides_with_a_reason() -> None:
+    # The same decision is allowed with a reason and refused without one.
     rounds.decide(MANAGER, RoundStatus.SUBMITTED, frozenset({1, 2}), "ok: exceptions explained")
+    with pytest.raises(ValidationError, match=r"round\.error\.reason_required"):
+        rounds.decide(MANAGER, RoundStatus.SUBMITTED, frozenset({1, 2}), "   ")
 
 
 @pytest.mark.parametrize(

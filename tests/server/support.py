@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from fieldvisit.demo.build import create_demo
+from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 
@@ -90,6 +91,9 @@ class ServerProcess:
     """``fieldvisit serve`` in its own process on a free loopback port."""
 
     def __init__(self, db_url: str, folder: Path, clock: TestClock, *extra: str) -> None:
+        key = folder / "audit.key"
+        if not key.exists():  # the demo's chain is signed with the demo's public key
+            write_key_file(key, DEMO_AUDIT_KEY)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.log = folder / f"server-{self.port}.log"

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from fieldvisit.domain.audit_chain import ChainFields, find_break
 from fieldvisit.domain.clock import FixedClock
-from fieldvisit.services.audit import AuditLog, load_or_create_key
+from fieldvisit.domain.errors import ConflictError, NotFoundError
+from fieldvisit.services.audit import AuditLog, create_key, load_key
 from fieldvisit.storage.database import Database
 from fieldvisit.storage.models import AuditEntry
 
@@ -64,7 +65,13 @@ def test_a_rolled_back_action_leaves_no_entry(database: Database) -> None:
 
 def test_key_file_is_created_once_and_private(tmp_path: Path) -> None:
     path = tmp_path / "keys" / "audit.key"
-    first = load_or_create_key(path)
-    assert load_or_create_key(path) == first
+    with pytest.raises(NotFoundError):
+        load_key(path)  # never created by reading
+    assert not path.exists()
+    first = create_key(path)
+    assert load_key(path) == first
+    with pytest.raises(ConflictError):
+        create_key(path)
+    assert load_key(path) == first
     assert len(first) == 32
     assert path.stat().st_mode & 0o777 == 0o600

@@ -124,3 +124,39 @@ def test_demo_users_log_in_with_the_documented_password(demo_db: Database) -> No
     service = AuthService(demo_db.session_factory, FixedClock(NOW))
     assert DEMO_PASSWORD == "demo1234"
     assert service.login("compliance", DEMO_PASSWORD).role == Role.COMPLIANCE
+
+
+def test_failures_from_another_source_cannot_lock_a_user_out(
+    auth: AuthService, clock: FixedClock
+) -> None:
+    for _ in range(5):
+        clock.advance(minutes=1)
+        with pytest.raises(PermissionDeniedError, match="invalid"):
+            auth.login("li.na", "guess", host="10.9.9.9")
+    # The guesser's source is locked, even with the right password ...
+    with pytest.raises(PermissionDeniedError, match=r"error\.auth\.locked"):
+        auth.login("li.na", "secret-123", host="10.9.9.9")
+    # ... the user's own workstation is not.
+    assert auth.login("li.na", "secret-123", host="ws-li-na").role == Role.COLLECTOR
+
+
+def test_an_administrator_unlocks_every_source_and_it_is_audited(
+    auth: AuthService, clock: FixedClock, database: Database
+) -> None:
+    for _ in range(5):
+        clock.advance(minutes=1)
+        with pytest.raises(PermissionDeniedError, match="invalid"):
+            auth.login("li.na", "guess", host="ws-li-na")
+    with pytest.raises(PermissionDeniedError, match="locked"):
+        auth.login("li.na", "secret-123", host="ws-li-na")
+    with database.session_factory() as session:
+        admin = session.scalars(select(m.User).where(m.User.username == "root")).one()
+        user = session.scalars(select(m.User).where(m.User.username == "li.na")).one()
+    users = UsersAdmin(database.session_factory, AuditLog(b"k" * 32, clock), clock, FAST)
+    with pytest.raises(PermissionDeniedError):
+        users.unlock(Actor(user.id, Role.COLLECTOR), user.id)
+    users.unlock(Actor(admin.id, Role.ADMIN), user.id)
+    assert auth.login("li.na", "secret-123", host="ws-li-na").role == Role.COLLECTOR
+    with database.session_factory() as session:
+        actions = session.scalars(select(m.AuditEntry.action)).all()
+    assert "user.unlocked" in actions

@@ -130,3 +130,16 @@ def test_a_full_csv_export_is_logged_per_debtor(demo_db: Database) -> None:
         count = session.scalar(select(func.count()).select_from(m.AccessLog))
     assert purposes == {"CSV export 2026-11-20..2026-11-20"}
     assert count
+
+
+def test_a_formula_stored_as_a_name_is_neutralised_in_the_visits_csv(demo_db: Database) -> None:
+    officer = actor(demo_db, "compliance")
+    service = ReportsService(demo_db.session_factory, FixedClock(NOW))
+    first = service.visits_csv(officer, date(2026, 11, 1), date(2026, 11, 30), "en")
+    number = first.splitlines()[1].split(",")[2]
+    with demo_db.session_factory.begin() as session:
+        case = session.scalars(select(m.Case).where(m.Case.case_number == number)).one()
+        case.debtor.name = "=cmd|' /C calc'!A0"
+    text = service.visits_csv(officer, date(2026, 11, 1), date(2026, 11, 30), "en")
+    assert "'=cmd|' /C calc'!A0" in text
+    assert ",=cmd" not in text

@@ -25,6 +25,7 @@ from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.route_sheet import RouteSheetService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
+from tests.helpers import use_demo_key
 
 DAY = date(2026, 12, 2)
 CLOCK = FixedClock(datetime(2026, 12, 1, 18, 0, tzinfo=UTC))
@@ -170,7 +171,7 @@ def test_print_route_from_the_command_line(
     with demo_db.session_factory() as s:
         username = s.get_one(m.User, collector.user_id).username
     monkeypatch.setenv("FIELDVISIT_PASSWORD", "demo1234")
-    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    use_demo_key(monkeypatch, tmp_path / "audit.key")
     url = demo_db.engine.url.render_as_string(hide_password=False)
     out = tmp_path / "route.pdf"
     code = main(["print", "route", "--crew", str(crew_id), "--date", DAY.isoformat(),

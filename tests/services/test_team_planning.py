@@ -230,7 +230,7 @@ def test_a_failure_inside_the_hand_out_saves_nothing(
     team.rounds.save_draft(team.manager, plan.crew(team.crews[1]).plan, None)
     # The second crew's round changes between the check and the save: the transaction refuses it.
     monkeypatch.setattr(team.rounds, "current_version", lambda _crew, _day: None)
-    with pytest.raises(ConflictError, match=r"round\.error\.stale"):
+    with pytest.raises(ConflictError, match=r"round\.error\.changed_meanwhile"):
         team.team.hand_out(team.manager, plan)
     with db.session_factory() as s:
         saved = s.scalars(select(m.Round).where(m.Round.plan_date == DAY)).all()

@@ -59,3 +59,10 @@ def test_third_party_warning_shows_for_someone_else(qtbot: QtBot) -> None:
     _choose(dialog.next_action, NextAction.PHONE_CALL)
     dialog._on_buttons_accepted()
     assert "nothing about the debt may be shared" in dialog.errors.text()
+
+
+def test_amounts_carry_the_case_currency(qtbot: QtBot) -> None:
+    dialog = CheckoutDialog(7, TODAY, "en", currency="GBP")
+    qtbot.addWidget(dialog)
+    assert dialog.ptp_amount.prefix() == "£"
+    assert dialog.payment_amount.prefix() == "£"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,30 @@ class JsonReader:
             return None
         if not isinstance(value, kind):
             self.fail(here, f"{show(value)} is not {describe or _kind_name(kind)}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(here, f"{show(value)} is not a finite number")
+            return None
+        return value
+
+    def bounded(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        kind: type | tuple[type, ...],
+        low: float,
+        high: float,
+        *,
+        default: Any = ...,
+    ) -> Any:
+        """A number within ``low``..``high`` (inclusive), or a problem at its path."""
+        value = self.get(obj, key, path, kind, default=default)
+        if value is None or value is default:
+            return value
+        if not low <= value <= high:
+            here = f"{path}.{key}" if path else key
+            self.fail(here, f"{show(value)} is not between {_num(low)} and {_num(high)}")
             return None
         return value
 
@@ -85,8 +110,30 @@ class JsonReader:
 
 
 def show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    """A short quotation of a value, safe for any JSON value (huge, deep, NaN)."""
+    if isinstance(value, str):
+        text = f'"{value[:40]}"'
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        text = "a huge integer"
+    elif isinstance(value, list | dict):
+        text = _shallow(value)
+    else:
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _shallow(value: list[Any] | dict[str, Any]) -> str:
+    # repr() of a value nested thousands deep overflows the stack; one level is enough to quote.
+    if isinstance(value, dict):
+        keys = ", ".join(f'"{str(k)[:12]}": ...' for k in list(value)[:3])
+        return "{" + keys + "}"
+    inner = ", ".join("[...]" if isinstance(v, list) else "{...}" if isinstance(v, dict)
+                      else show(v) for v in value[:2])  # fmt: skip
+    return f"[{inner}{', ...' if len(value) > 2 else ''}]"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

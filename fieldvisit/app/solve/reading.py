@@ -59,6 +59,14 @@ VISIT_FIELDS = (
     "flags",
     "history",
 )
+# Bounds that keep every later step (dates, solver integers) in range; beyond them the input is
+# a mistake, reported at its path, not an overflow inside the planner.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2199, 12, 31)
+MAX_SEED = 2**31 - 1
+MAX_COUNT = 10_000
+MAX_SPEED_KMH = 500
+MAX_DETOUR = 10
+MAX_MATRIX = 10_000_000  # seconds (about 115 days) or meters
 POLICY_INTEGERS = ("min_gap_days", "max_per_day", "max_per_30_days", "min_collectors")
 
 
@@ -92,8 +100,8 @@ def _read_problem(r: JsonReader, raw: dict[str, Any]) -> SolveProblem | None:
     travel = _read_travel(r, raw)
     limit = r.get(raw, "time_limit_seconds", "", (int, float), default=2)
     if limit is not None and not 0 < limit <= 3600:
-        r.fail("time_limit_seconds", f"{limit} is not between 0 and 3600")
-    seed = r.get(raw, "seed", "", int, default=0)
+        r.fail("time_limit_seconds", f"{show(limit)} is not between 0 and 3600")
+    seed = r.bounded(raw, "seed", "", int, 0, MAX_SEED, default=0)
     _check_unique(r, "crews", [c.id for c in crews])
     _check_unique(r, "visits", [v.id for v in visits])
     if not crews and "crews" in raw and isinstance(raw["crews"], list):
@@ -119,10 +127,14 @@ def _read_date(r: JsonReader, raw: dict[str, Any]) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         r.fail("date", f"{show(value)} is not a date (YYYY-MM-DD)")
         return None
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        r.fail("date", f"{show(value)} is not between {FIRST_DATE} and {LAST_DATE}")
+        return None
+    return parsed
 
 
 def _read_zone(
@@ -135,7 +147,8 @@ def _read_zone(
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        # "America" is a folder of zones (IsADirectoryError), not a zone.
         r.fail(f"{path}.{key}" if path else key, f"{show(value)} is not an IANA time zone")
         return None
     return str(value)
@@ -155,9 +168,7 @@ def _read_policy(r: JsonReader, raw: dict[str, Any]) -> dict[str, Any]:
             r.time(window, "start", "policy.contact_window")
             r.time(window, "end", "policy.contact_window")
     for key in POLICY_INTEGERS:
-        value = r.get(policy, key, "policy", int, default=None)
-        if value is not None and value < 0:
-            r.fail(f"policy.{key}", f"{value} is negative")
+        r.bounded(policy, key, "policy", int, 0, MAX_COUNT, default=None)
     return dict(policy)
 
 
@@ -192,18 +203,26 @@ def _read_span(r: JsonReader, item: Mapping[str, Any], path: str) -> Span | None
 
 def _read_crew(r: JsonReader, item: dict[str, Any], path: str) -> CrewSpec | None:
     r.only(item, CREW_FIELDS, path)
-    crew_id = r.get(item, "id", path, str)
+    crew_id = _read_id(r, item, "id", path)
     members = r.get(item, "members", path, list, describe="a list of collector ids")
-    if members is not None and not all(isinstance(m, str) for m in members):
-        r.fail(f"{path}.members", "must hold collector ids (strings)")
+    if members is not None and not all(isinstance(m, str) and m for m in members):
+        r.fail(f"{path}.members", "must hold collector ids (non-empty strings)")
+        members = None
+    elif members is not None and not members:
+        r.fail(f"{path}.members", "needs at least one collector")
+        members = None
     start = _read_point(r, item, "start", path)
     end = _read_point(r, item, "end", path) if "end" in item else start
     shift = r.get(item, "shift", path, dict)
     shift_span = _read_span(r, shift, f"{path}.shift") if shift is not None else None
     break_spec = _read_break(r, item, path)
-    max_visits = r.get(item, "max_visits", path, int, default=None)
-    if max_visits is not None and max_visits < 0:
-        r.fail(f"{path}.max_visits", f"{max_visits} is negative")
+    max_visits = r.bounded(item, "max_visits", path, int, 0, MAX_COUNT, default=None)
+    if (
+        break_spec is not None
+        and shift_span is not None
+        and not (shift_span.start <= break_spec.earliest and break_spec.latest <= shift_span.end)
+    ):
+        r.fail(f"{path}.break", "must lie inside the shift")
     if crew_id is None or members is None or start is None or end is None or shift_span is None:
         return None
     return CrewSpec(crew_id, tuple(members), start, end, shift_span, break_spec, max_visits)
@@ -227,9 +246,9 @@ def _read_break(r: JsonReader, item: dict[str, Any], path: str) -> BreakSpec | N
 
 def _read_visit(r: JsonReader, item: dict[str, Any], path: str) -> VisitSpec | None:
     r.only(item, VISIT_FIELDS, path)
-    visit_id = r.get(item, "id", path, str)
-    case_id = r.get(item, "case_id", path, str, default=visit_id)
-    debtor_id = r.get(item, "debtor_id", path, str, default=case_id)
+    visit_id = _read_id(r, item, "id", path)
+    case_id = _read_id(r, item, "case_id", path, default=visit_id)
+    debtor_id = _read_id(r, item, "debtor_id", path, default=case_id)
     location = _read_point(r, item, "location", path)
     place = r.get(item, "place", path, str, default="home")
     if place is not None and place not in PLACES:
@@ -251,6 +270,7 @@ def _read_visit(r: JsonReader, item: dict[str, Any], path: str) -> VisitSpec | N
     flags = r.get(item, "flags", path, list, default=[])
     if flags is not None and not all(isinstance(f, str) for f in flags):
         r.fail(f"{path}.flags", "must hold flag names (strings)")
+        flags = None
     history = r.items(item, "history", path, lambda i, p: _read_history(r, i, p), required=False)
     texts = (visit_id, case_id, debtor_id, place, state)
     if location is None or flags is None or None in texts or None in (service, priority, required):
@@ -288,6 +308,9 @@ def _read_history(r: JsonReader, item: dict[str, Any], path: str) -> HistoryEntr
         if at is not None and at.utcoffset() is None:
             r.fail(f"{path}.at", f"{show(at_text)} has no UTC offset")
             at = None
+        if at is not None and not FIRST_DATE <= at.date() <= LAST_DATE:
+            r.fail(f"{path}.at", f"{show(at_text)} is not between {FIRST_DATE} and {LAST_DATE}")
+            at = None
     if at is None or channel not in CHANNELS or contacted is None:
         return None
     return HistoryEntry(at, channel, contacted)
@@ -303,10 +326,10 @@ def _read_travel(r: JsonReader, raw: dict[str, Any]) -> TravelSpec:
     r.only(travel, ("speed_kmh", "detour_factor"), "travel")
     speed = r.get(travel, "speed_kmh", "travel", (int, float), default=30.0)
     detour = r.get(travel, "detour_factor", "travel", (int, float), default=1.3)
-    if speed is not None and speed <= 0:
-        r.fail("travel.speed_kmh", f"{speed} must be positive")
-    if detour is not None and detour < 1:
-        r.fail("travel.detour_factor", f"{detour} must be at least 1")
+    if speed is not None and not 0 < speed <= MAX_SPEED_KMH:
+        r.fail("travel.speed_kmh", f"{show(speed)} is not above 0 and at most {MAX_SPEED_KMH}")
+    if detour is not None and not 1 <= detour <= MAX_DETOUR:
+        r.fail("travel.detour_factor", f"{show(detour)} is not between 1 and {MAX_DETOUR}")
     return TravelSpec(float(speed or 30.0), float(detour or 1.3))
 
 
@@ -326,16 +349,34 @@ def _read_matrix(r: JsonReader, travel: dict[str, Any]) -> MatrixSpec | None:
             and all(
                 isinstance(row, list)
                 and len(row) == size
-                and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in row)
+                and all(
+                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_MATRIX
+                    for v in row
+                )
                 for row in rows
             )
         )
         if rows is not None and not ok:
-            r.fail(f"travel.matrix.{key}", f"must be {size}×{size} non-negative integers")
+            r.fail(f"travel.matrix.{key}", f"must be {size}×{size} integers from 0 to {MAX_MATRIX}")
         tables.append(tuple(tuple(row) for row in rows) if ok and rows is not None else ())
+    if ids is not None and not all(
+        isinstance(i, str | int) and not isinstance(i, bool) for i in ids
+    ):
+        r.fail("travel.matrix.ids", "must hold visit and crew ids (strings)")
+        return None
     if ids is None or not all(tables):
         return None
     return MatrixSpec(tuple(str(i) for i in ids), tables[0], tables[1])
+
+
+def _read_id(
+    r: JsonReader, item: Mapping[str, Any], key: str, path: str, *, default: Any = ...
+) -> str | None:
+    value = r.get(item, key, path, str, default=default)
+    if value is not None and value is not default and not value.strip():
+        r.fail(f"{path}.{key}", "must not be empty")
+        return None
+    return None if value is None else str(value)
 
 
 def _check_unique(r: JsonReader, key: str, ids: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type, hash_secret
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.domain.access import Actor
@@ -48,8 +48,13 @@ def actor_for_user(session: Session, user: m.User) -> Actor:
     )
 
 
+# The source recorded for an administrator's unlock: a success that resets every source's count.
+UNLOCKED_BY_ADMIN = "(unlocked by an administrator)"
+
+
 class AuthService:
-    """Signs users in; every attempt is logged, and too many failures lock the username."""
+    """Signs users in; every attempt is logged, and too many failures from one source lock the
+    username for that source."""
 
     def __init__(
         self,
@@ -69,9 +74,15 @@ class AuthService:
         name = username.strip()
         now = self._clock()
         with self._sessions.begin() as session:
+            # Failures count per user *and* source: someone guessing from another machine cannot
+            # lock a manager out of their own; an administrator's unlock clears every source.
+            source = m.LoginAttempt.host.is_(None) if host is None else m.LoginAttempt.host == host
             attempts = session.execute(
                 select(m.LoginAttempt.at, m.LoginAttempt.success)
-                .where(m.LoginAttempt.username == name)
+                .where(
+                    m.LoginAttempt.username == name,
+                    or_(source, m.LoginAttempt.host == UNLOCKED_BY_ADMIN),
+                )
                 .order_by(m.LoginAttempt.at, m.LoginAttempt.id)
             ).all()
             until = locked_until([(a, s) for a, s in attempts], now, self._policy)

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.errors import NotFoundError
+from fieldvisit.services.admin.auth import UNLOCKED_BY_ADMIN
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.storage import models as m
-
-UNLOCK_HOST = "admin-unlock"  # marks the attempt row an unlock wrote, for whoever reads the log
 
 
 class PeopleAdmin:
@@ -27,7 +26,9 @@ class PeopleAdmin:
         with self._sessions.begin() as session:
             user = _user(session, username)
             now = self._clock()
-            session.add(m.LoginAttempt(username=username, at=now, success=True, host=UNLOCK_HOST))
+            session.add(
+                m.LoginAttempt(username=username, at=now, success=True, host=UNLOCKED_BY_ADMIN)
+            )
             self._record(session, actor, "user.unlocked", user.id)
 
     def clear_duress_pin(self, actor: Actor, username: str) -> None:

@@ -72,6 +72,7 @@ def _money(
             m.Payment(
                 case_id=case.id,
                 amount=outcome.payment_amount,
+                currency=case.currency,
                 paid_on=at.date(),
                 method=outcome.payment_method.value if outcome.payment_method else None,
                 receipt_no=outcome.receipt_no,
@@ -85,6 +86,7 @@ def _money(
             m.Promise(
                 case_id=case.id,
                 amount=outcome.ptp_amount,
+                currency=case.currency,
                 due_on=outcome.ptp_date,
                 promised_at=at,
                 visit_id=visit.id,

@@ -9,6 +9,7 @@ from typing import Any
 from fieldvisit.domain.enums import AddressKind, CaseState, GeocodeQuality
 from fieldvisit.domain.import_rows import RowError, Validation, ValidRow
 from fieldvisit.domain.messages import Message
+from fieldvisit.services import row_seals
 from fieldvisit.services.audit import AuditEvent
 from fieldvisit.services.importing.case_places import (
     creditor_currency,
@@ -58,7 +59,16 @@ class CaseWriter:
         old = [row for row in rows if row.values["case_number"] in self._existing]
         self._insert(new)
         updated = self._update(old)
+        self._seal(rows)
         return WriteCounts(created=len(new), updated=updated, unchanged=len(old) - updated)
+
+    def _seal(self, rows: list[ValidRow]) -> None:
+        # Written in bulk, past the ORM: the commit seals these cases and debtors (audit verify).
+        session = self._ctx.session
+        numbers = [row.values["case_number"] for row in rows]
+        written = repo.case_and_debtor_ids(session, self._ctx.creditor_id, numbers)
+        row_seals.mark(session, "cases", [case for case, _debtor in written])
+        row_seals.mark(session, "debtors", [debtor for _case, debtor in written])
 
     def _team_id(self, values: dict[str, Any] | Any) -> int | None:
         team = values.get("team")
@@ -78,7 +88,8 @@ class CaseWriter:
                     "case_number": v["case_number"],
                     "debtor_id": debtor_of[index],
                     "product": v.get("product") or "credit_card",
-                    "currency": currency,
+                    "currency": ctx.currency
+                    or currency,  # the run's --currency, else the creditor's
                     "amount_overdue": v["amount_overdue"],
                     "principal": v.get("principal"),
                     "days_past_due": v["days_past_due"],

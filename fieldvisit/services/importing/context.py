@@ -39,6 +39,7 @@ class ImportContext:
     audit: AuditLog
     progress: ProgressCallback
     cancelled: CancelCheck
+    currency: str | None = None  # ISO 4217, stored with every amount; None: the column default
 
     def step(self, done: int, total: int) -> None:
         """Report progress, and stop (rolling back) when the user has cancelled."""

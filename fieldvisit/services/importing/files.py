@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
+from fieldvisit.domain.csv_safe import SafeWriter
 from fieldvisit.domain.errors import ValidationError
-from fieldvisit.domain.import_csv import parse_csv
+from fieldvisit.domain.import_csv import check_headers, parse_csv
 from fieldvisit.domain.import_rows import HEADER_ROW, RowError, Table
 from fieldvisit.i18n import render, translate
 
@@ -54,6 +54,7 @@ def _read_xlsx(path: Path) -> Table:
         if header_cells is None or not any(c is not None for c in header_cells):
             raise ValidationError("import.error.empty_file")
         headers = tuple(_cell_text(c) for c in header_cells)
+        check_headers(headers)
         body = [[_cell_text(c) for c in row] for row in rows]
     finally:
         book.close()
@@ -68,7 +69,7 @@ def write_error_file(path: Path, table: Table, errors: Iterable[RowError], lang:
         by_row.setdefault(error.row, []).append(error)
     fix_header = translate("import.errors_file.column", lang)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow([*table.headers, fix_header])
         for row_number in sorted(number for number in by_row if number > HEADER_ROW):
             cells = list(table.rows[row_number - HEADER_ROW - 1])

@@ -94,6 +94,7 @@ class PaymentWriter(_LedgerWriter):
         return {
             "case_id": case_id,
             "amount": v["amount"],
+            "currency": self._ctx.currency,  # None: in the case's currency
             "paid_on": v["paid_on"],
             "method": v.get("method"),
             "receipt_no": v.get("receipt_no"),

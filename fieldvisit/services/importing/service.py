@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.clock import Clock
-from fieldvisit.domain.errors import ValidationError
+from fieldvisit.domain.errors import ConflictError, ValidationError
 from fieldvisit.domain.import_fields import FIELDS, ImportKind, merge_mapping
 from fieldvisit.domain.import_rows import RowError, Table, Validation, validate_table
 from fieldvisit.domain.progress import CancelCheck, ProgressCallback
@@ -50,6 +52,19 @@ class ImportRequest:
     save_mapping_as: str | None = None
     dry_run: bool = False
     keep_valid: bool = False
+    # The file's decimal mark ("," for 12,50); amounts with the other mark out of place are errors.
+    decimal: str = "."
+    # ISO 4217 code stored with the amounts; None: the creditor's currency.
+    currency: str | None = None
+
+
+def _creditor_currency(session: Session, creditor_id: int) -> str | None:
+    """The creditor's currency, where the creditors table has one (organisation set-up)."""
+    column = getattr(m.Creditor, "currency", None)
+    if column is None:
+        return None
+    value = session.scalar(select(column).where(m.Creditor.id == creditor_id))
+    return str(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,13 @@ class ImportService:
                 return self._run(session, table, request, actor, progress, cancelled)
         except _Abort as abort:
             return abort.report
+        except IntegrityError as exc:
+            # Another import (or an edit) wrote the same cases first; this one rolled back whole.
+            raise ConflictError(
+                "import.error.concurrent",
+                file=request.filename,
+                detail=str(exc.orig).splitlines()[0][:200],
+            ) from exc
 
     def _run(
         self,
@@ -176,10 +198,11 @@ class ImportService:
     ) -> ImportReport:
         creditor = self._creditor(session, request)
         mapping = self._mapping(session, creditor, table, request)
-        validation = validate_table(request.kind, table, mapping)
+        validation = validate_table(request.kind, table, mapping, decimal=request.decimal)
         context = ImportContext(
             session, creditor, None, self._clock(), self._timezone,
             None if actor is None else actor.user_id, self._audit, progress, cancelled,
+            currency=request.currency or _creditor_currency(session, creditor),
         )  # fmt: skip
         writer = WRITERS[request.kind](context)
         if not any(e.row == 1 for e in validation.errors):

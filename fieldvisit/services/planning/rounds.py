@@ -20,8 +20,9 @@ from fieldvisit.domain import rounds as lifecycle
 from fieldvisit.domain.access import Actor, Permission, may_see_team, require, require_team
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.enums import ApprovalDecision, RoundStatus, StopApproval, StopStatus
-from fieldvisit.domain.errors import ConflictError, NotFoundError
+from fieldvisit.domain.errors import NotFoundError
 from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.planning.conflicts import describe, round_race
 from fieldvisit.services.planning.eligibility_model import RuleSetUsed, checks_document
 from fieldvisit.services.planning.loading import load_crew
 from fieldvisit.services.planning.model import PlannedStop, RoundPlan
@@ -63,7 +64,8 @@ class RoundService:
     def save_draft(self, actor: Actor, plan: RoundPlan, expected_version: int | None) -> SavedRound:
         """Store ``plan`` as the crew's round for its date (all stops replaced, in one go)."""
         require(actor, Permission.PLAN_ROUND)
-        with self._session_factory.begin() as s:
+        race = round_race(self._session_factory, crew_id=plan.crew_id, day=plan.plan_date)
+        with race, self._session_factory.begin() as s:
             return self._save(s, actor, plan, expected_version, team_plan_id=None)
 
     def save_team(
@@ -74,7 +76,13 @@ class RoundService:
     ) -> list[SavedRound]:
         """Store several crews' rounds planned together: all of them, or none on any error."""
         require(actor, Permission.PLAN_ROUND)
-        with self._session_factory.begin() as s:
+        first = plans[0][0] if plans else None
+        race = round_race(
+            self._session_factory,
+            crew_id=first.crew_id if first else None,
+            day=first.plan_date if first else None,
+        )
+        with race, self._session_factory.begin() as s:
             return [
                 self._save(s, actor, plan, version, team_plan_id=team_plan_id)
                 for plan, version in plans
@@ -96,7 +104,7 @@ class RoundService:
             )
         )
         if existing is not None and existing.version != expected_version:
-            raise ConflictError("round.error.stale", version=existing.version)
+            raise describe(s, existing)
         outcome = lifecycle.edit(RoundStatus(existing.status)) if existing else None
         saved = existing or m.Round(
             crew_id=plan.crew_id,
@@ -132,7 +140,10 @@ class RoundService:
 
     def submit(self, actor: Actor, round_id: int) -> SavedRound:
         require(actor, Permission.PLAN_ROUND)
-        with self._session_factory.begin() as s:
+        with (
+            round_race(self._session_factory, round_id=round_id),
+            self._session_factory.begin() as s,
+        ):
             saved = self._round(s, actor, round_id)
             saved.status = lifecycle.submit(RoundStatus(saved.status), len(saved.stops))
             saved.submitted_at = self._clock()
@@ -216,7 +227,10 @@ class RoundService:
     def _decision(
         self, actor: Actor, round_id: int, reason: str, decision: ApprovalDecision
     ) -> SavedRound:
-        with self._session_factory.begin() as s:
+        with (
+            round_race(self._session_factory, round_id=round_id),
+            self._session_factory.begin() as s,
+        ):
             saved = self._round(s, actor, round_id)
             crew = load_crew(s, saved.crew_id)
             status = RoundStatus(saved.status)

@@ -92,9 +92,10 @@ class TeamPlanningService:
         ``planner`` replaces the service's own for this call (the screen's child process).
         """
         context = self._context(actor, request)
+        # The versions planning starts from: a crew's round saved meanwhile refuses hand-out.
+        versions = {c.id: self._rounds.current_version(c.id, request.day) for c in context.crews}
         plan = (planner or self._planner)(context.problem, budget)
         routes = {route.crew: route for route in plan.routes}
-        versions = {c.id: self._rounds.current_version(c.id, request.day) for c in context.crews}
         return self._result(actor, context, request, routes, plan.unscheduled, {}, versions)
 
     def move(

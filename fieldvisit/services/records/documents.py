@@ -121,6 +121,7 @@ def build_doc(session: Session, record: m.VisitRecord, *, full: bool, lang: str)
         evidence=tuple(str(e) for e in record.evidence),
         recorded_by=_name(session, record.recorded_by),
         anonymised=record.anonymised_at is not None,
+        currency=case.currency,
     )
     for name in (
         "person_met",

@@ -111,11 +111,15 @@ class RetentionService:
         entries = session.scalars(
             select(m.AuditEntry).where(m.AuditEntry.at < cutoff, m.AuditEntry.payload.is_not(None))
         ).all()
+        held_rounds = {
+            str(r)
+            for r in session.scalars(
+                select(m.RoundStop.round_id).where(m.RoundStop.case_id.in_(held)).distinct()
+            )
+        }
         count = 0
         for entry in entries:
-            if (entry.entity_type == "case" and entry.entity_id in {str(c) for c in held}) or (
-                entry.entity_type == "visit_record" and entry.entity_id in held_records
-            ):
+            if _keep_payload(entry, held, held_records, held_rounds):
                 continue
             count += 1
             if not dry_run:
@@ -153,6 +157,46 @@ class RetentionService:
         if not dry_run and count:
             session.execute(delete(model).where(expired))
         return count
+
+
+def _keep_payload(
+    entry: m.AuditEntry, held: set[int], held_records: set[str], held_rounds: set[str]
+) -> bool:
+    """Whether an entry's payload must stay: it touches a case under legal hold (the case, one
+    of its records, a round visiting it, or any content naming it), or it holds row seals
+    (digests only, which ``audit verify`` needs)."""
+    if entry.action.startswith("rows."):
+        return True
+    kind, identity = entry.entity_type, entry.entity_id
+    if (
+        (kind == "case" and identity in {str(c) for c in held})
+        or (kind == "visit_record" and identity in held_records)
+        or (kind == "round" and identity in held_rounds)
+    ):
+        return True
+    return bool(_case_ids(entry.payload) & held)
+
+
+def _case_ids(value: object) -> set[int]:
+    """Every case id a payload names under ``case_id``, ``case``, ``case_ids`` or ``cases``."""
+    found: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key in ("case_id", "case") and isinstance(inner, int | str):
+                    found.update(_as_ids([inner]))
+                elif key in ("case_ids", "cases") and isinstance(inner, list):
+                    found.update(_as_ids(inner))
+                stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _as_ids(values: list[object]) -> set[int]:
+    return {int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit())}
 
 
 def _anonymise_debtor(debtor: m.Debtor) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from fieldvisit.domain import masking
 from fieldvisit.domain.access import Actor, Permission, allows, require
 from fieldvisit.domain.clock import Clock
+from fieldvisit.domain.csv_safe import SafeWriter
 from fieldvisit.services.cases.scope import visible_cases
 from fieldvisit.storage import models as m
 
@@ -156,7 +156,7 @@ class ReportsService:
         full = masking.sees_full_personal_data(actor)
         low, high = _bounds(start, end)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(CSV_HEADERS[lang if lang in CSV_HEADERS else "en"])
         debtors: set[int] = set()
         with self._sessions.begin() as session:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, inspect, select, type_coerce
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldvisit.domain.audit_chain import ChainFields, content_digest, find_break
+from fieldvisit.domain.audit_chain import ChainFields, content_digest
+from fieldvisit.domain.audit_check import COLUMNS, Finding, check_rows
 from fieldvisit.domain.messages import Message
 from fieldvisit.domain.records import parse_verification_code, record_audit_after, record_hash
 from fieldvisit.services.records.anchor import Anchor, AnchorStore
@@ -54,18 +55,32 @@ def record_values(row: VisitRecord) -> dict[str, object]:
 def verify_audit(
     session_factory: sessionmaker[Session], key: bytes, anchors: AnchorStore | None
 ) -> AuditReport:
+    """Check chain, anchor, records and row digests; damage of any kind is a finding."""
+    from fieldvisit.services.records.row_digests import row_problems
+
+    anchor = anchors.latest() if anchors is not None else None
     with session_factory() as session:
-        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
-        records = list(session.scalars(select(VisitRecord).order_by(VisitRecord.id)))
-        problems = _chain_problems(key, entries)
-        anchor = anchors.latest() if anchors is not None else None
-        if anchor is not None:
-            problems += _anchor_problems(anchor, entries)
+        rows, problems = raw_audit_rows(session)
+        findings = check_rows(key, rows, (anchor.seq, anchor.entry_hash) if anchor else None)
+        problems += [_message(f) for f in findings]
+        entries = _readable_entries(rows, findings)
+        try:
+            records = list(session.scalars(select(VisitRecord).order_by(VisitRecord.id)))
+        except (SQLAlchemyError, ValueError, TypeError) as error:
+            records = []
+            problems.append(
+                Message(
+                    "records.verify.table_unreadable",
+                    {"table": "visit_records", "detail": str(error)[:200]},
+                )
+            )
         problems += _record_problems(entries, records)
-    head = entries[-1] if entries else None
+        problems += row_problems(session, rows, findings)
+    seqs = [e.seq for e in entries]
+    head = max(entries, key=lambda e: e.seq) if entries else None
     return AuditReport(
-        entries=len(entries),
-        head_seq=head.seq if head else 0,
+        entries=len(rows),
+        head_seq=max(seqs, default=0),
         head_hash=head.entry_hash if head else "",
         anchor=anchor,
         records=len(records),
@@ -73,33 +88,88 @@ def verify_audit(
     )
 
 
-def _chain_problems(key: bytes, entries: list[AuditEntry]) -> list[Message]:
-    found = find_break(key, [(chain_fields(e), e.entry_hash) for e in entries])
-    if found is None:
-        return []
-    return [Message(f"records.verify.entry_{found.problem}", {"seq": found.seq})]
+@dataclass(frozen=True)
+class LoggedEntry:
+    """What the record and row checks need from a well-formed audit entry."""
+
+    seq: int
+    action: str
+    entity_type: str
+    entity_id: str | None
+    after_digest: str | None
+    entry_hash: str
 
 
-def _anchor_problems(anchor: Anchor, entries: list[AuditEntry]) -> list[Message]:
-    by_seq = {e.seq: e for e in entries}
-    head_seq = entries[-1].seq if entries else 0
-    if anchor.seq > head_seq:
-        # The newest entries are gone: the first missing one is right after the current head.
-        return [
+def raw_audit_rows(session: Session) -> tuple[list[dict[str, object]], list[Message]]:
+    """The audit rows as stored, each value untouched by column types (which would raise on
+    damage); a missing table or column is a finding."""
+    table = AuditEntry.metadata.tables[AuditEntry.__tablename__]
+    try:
+        present = {c["name"] for c in inspect(session.connection()).get_columns(table.name)}
+    except SQLAlchemyError as error:
+        return [], [
             Message(
-                "records.verify.entry_removed_since_anchor",
-                {"seq": head_seq + 1, "anchor": anchor.seq},
+                "records.verify.table_unreadable", {"table": table.name, "detail": str(error)[:200]}
             )
         ]
-    if anchor.seq == 0:
-        return []
-    entry = by_seq.get(anchor.seq)
-    if entry is None or not hmac.compare_digest(entry.entry_hash, anchor.entry_hash):
-        return [Message("records.verify.anchor_mismatch", {"seq": anchor.seq})]
-    return []
+    if not present:
+        return [], [
+            Message("records.verify.table_unreadable", {"table": table.name, "detail": "missing"})
+        ]
+    missing = [c for c in COLUMNS if c not in present]
+    problems = [Message("records.verify.column_missing", {"column": c}) for c in missing]
+    columns = [type_coerce(table.c[c], String).label(c) for c in COLUMNS if c in present]
+    try:
+        result = session.execute(select(*columns))
+        rows = [dict(row._mapping) for row in result]
+    except (SQLAlchemyError, ValueError, TypeError) as error:
+        problems.append(
+            Message(
+                "records.verify.table_unreadable", {"table": table.name, "detail": str(error)[:200]}
+            )
+        )
+        return [], problems
+    return rows, problems
 
 
-def _record_entries(entries: list[AuditEntry]) -> dict[str, tuple[int, str | None]]:
+def _readable_entries(rows: list[dict[str, object]], findings: list[Finding]) -> list[LoggedEntry]:
+    bad = {f.seq for f in findings if f.kind in {"entry_malformed", "entry_duplicate"}}
+    entries = []
+    for row in rows:
+        seq = row.get("seq")
+        if not isinstance(seq, int) or seq in bad:
+            continue
+        entries.append(
+            LoggedEntry(
+                seq=seq,
+                action=str(row.get("action")),
+                entity_type=str(row.get("entity_type")),
+                entity_id=_text(row.get("entity_id")),
+                after_digest=_text(row.get("after_digest")),
+                entry_hash=str(row.get("entry_hash")),
+            )
+        )
+    entries.sort(key=lambda e: e.seq)
+    return entries
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _message(finding: Finding) -> Message:
+    if finding.kind == "entry_removed_since_anchor":
+        return Message(
+            f"records.verify.{finding.kind}", {"seq": finding.seq, "anchor": finding.column}
+        )
+    if finding.kind == "entry_malformed":
+        return Message(
+            "records.verify.entry_malformed", {"seq": finding.seq, "column": finding.column}
+        )
+    return Message(f"records.verify.{finding.kind}", {"seq": finding.seq})
+
+
+def _record_entries(entries: list[LoggedEntry]) -> dict[str, tuple[int, str | None]]:
     """Record id → (seq, after digest) of the first audit entry that stored it."""
     found: dict[str, tuple[int, str | None]] = {}
     for entry in entries:
@@ -119,7 +189,7 @@ def record_intact(row: VisitRecord, logged_digest: str | None) -> bool:
     return row.anonymised_at is not None or record_hash(record_values(row)) == row.content_hash
 
 
-def _record_problems(entries: list[AuditEntry], records: list[VisitRecord]) -> list[Message]:
+def _record_problems(entries: list[LoggedEntry], records: list[VisitRecord]) -> list[Message]:
     logged = _record_entries(entries)
     problems: list[Message] = []
     present = set()

@@ -86,6 +86,14 @@ class RecordsService:
         return render_visit_record(docs[0], meta)
 
     def print_case(self, actor: Actor, case_number: str, lang: str, purpose: str = "") -> bytes:
+        require(actor, Permission.PRINT_RECORDS)
+        with self._sessions() as session:
+            known = session.scalar(
+                select(m.Case.id).where(m.Case.case_number == case_number.strip()).limit(1)
+            )
+        if known is None:
+            # An empty history for a typo would look like a case that was never visited.
+            raise NotFoundError("error.records.no_case", case=case_number)
         where = RecordFilter(text=case_number, latest_only=False)
         docs, meta = self._docs(actor, [where], lang, "case", purpose, exact_case=case_number)
         return render_case_history(case_number, docs, meta)

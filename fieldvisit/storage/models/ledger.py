@@ -45,6 +45,7 @@ class Payment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217; None: the case's
     paid_on: Mapped[date]
     method: Mapped[str | None] = mapped_column(String(32))
     receipt_no: Mapped[str | None] = mapped_column(String(64))
@@ -63,6 +64,7 @@ class Promise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217; None: the case's
     due_on: Mapped[date] = mapped_column(index=True)
     promised_at: Mapped[datetime]
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

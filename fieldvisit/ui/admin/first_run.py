@@ -25,9 +25,15 @@ from fieldvisit.ui.login_dialog import password_sign_in
 class FirstRunDialog(QDialog):
     """Name and password (twice) of the first administrator; a refusal is shown in the dialog."""
 
-    def __init__(self, services: Services, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        lang: str,
+        parent: QWidget | None = None,
+        set_up: Callable[[], object] = lambda: None,
+    ) -> None:
         super().__init__(parent)
-        self._services, self._lang = services, lang
+        self._services, self._lang, self._set_up = services, lang, set_up
         self.actor: Actor | None = None
         self.setWindowTitle(translate("org.ui.first_run.title", lang))
         intro = QLabel(translate("org.ui.first_run.intro", lang), self)
@@ -64,6 +70,7 @@ class FirstRunDialog(QDialog):
             return
         name = self.username.text().strip()
         try:
+            self._set_up()
             self._services.user_admin.bootstrap_admin(
                 name, self.display_name.text().strip() or name, self.password.text()
             )
@@ -74,14 +81,20 @@ class FirstRunDialog(QDialog):
         self.accept()
 
 
-def first_run_sign_in(services: Services, lang: str) -> Callable[[QWidget | None], Actor | None]:
-    """A SignIn: the first-run dialog while nobody exists, the password dialog afterwards."""
+def first_run_sign_in(
+    services: Services, lang: str, set_up: Callable[[], object] = lambda: None
+) -> Callable[[QWidget | None], Actor | None]:
+    """A SignIn: the first-run dialog while nobody exists, the password dialog afterwards.
+
+    ``set_up`` prepares a new database before its first administrator is written (the start-up
+    passes the creation of its audit key).
+    """
     password = password_sign_in(services.auth, lang)
 
     def sign_in(parent: QWidget | None) -> Actor | None:
         if not services.org.is_empty():
             return password(parent)
-        dialog = FirstRunDialog(services, lang, parent)
+        dialog = FirstRunDialog(services, lang, parent, set_up)
         return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     return sign_in

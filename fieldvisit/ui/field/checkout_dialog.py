@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.domain.messages import Message
+from fieldvisit.domain.money import currency_prefix
 from fieldvisit.domain.outcomes import (
     PAYING,
     NextAction,
@@ -65,11 +66,12 @@ def _date(edit: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def _money(parent: QWidget) -> QDoubleSpinBox:
+def _money(parent: QWidget, currency: str | None = None) -> QDoubleSpinBox:
     spin = QDoubleSpinBox(parent)
     spin.setRange(0, 10_000_000)
     spin.setDecimals(2)
-    spin.setPrefix("¥ ")
+    # The case's own currency; none shown rather than a wrong one when it is not known.
+    spin.setPrefix(currency_prefix(currency))
     return spin
 
 
@@ -91,10 +93,12 @@ class CheckoutDialog(QDialog):
         parent: QWidget | None = None,
         *,
         case_label: str = "",
+        currency: str | None = None,
     ):
         super().__init__(parent)
         self._visit_id, self._today, self._lang = visit_id, today, lang
         self.case_label = case_label  # which visit this is: case number and address
+        self._currency = currency  # the case's ISO 4217 code, shown with the amounts
         title = translate("safety.checkout.title", lang)
         self.setWindowTitle(f"{title} · {case_label}" if case_label else title)
         self.setMinimumWidth(520)
@@ -108,8 +112,9 @@ class CheckoutDialog(QDialog):
         self.third_party_hint.setStyleSheet("color:#b02a37;")
         self.third_party_hint.setWordWrap(True)
         self.outcome = _combo(OutcomeCode, "safety.outcome", lang, self)
-        self.ptp_amount, self.ptp_date = _money(self), _date_edit(self._today, self)
-        self.payment_amount = _money(self)
+        self.ptp_amount = _money(self, self._currency)
+        self.ptp_date = _date_edit(self._today, self)
+        self.payment_amount = _money(self, self._currency)
         self.payment_method = _combo(PaymentMethod, "safety.method", lang, self)
         self.receipt = QLineEdit(self)
         self.entry_consent = QCheckBox(translate("safety.field.entry_consent", lang), self)
