@@ -53,7 +53,7 @@ def test_a_write_without_the_key_is_refused_and_leaves_the_chain_as_it_was(
     monkeypatch.setenv("FIELDVISIT_PASSWORD", "demo1234")
     url = f"sqlite:///{file}"
     code = main(["plan", "--crew", "1", "--date", "2026-12-02", "--db", url, "--seconds", "0.3",
-                 "--lang", "en"])  # fmt: skip
+                 "--lang", "en", "--user", "col.sh-e.11"])  # fmt: skip
     assert code == 2
     assert "No audit key at" in capsys.readouterr().err
     assert _count(demo_db) == entries

@@ -81,13 +81,16 @@ def test_bootstrap_the_first_admin_then_add_a_user(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    # A new database has no key: writing is refused until one is created, explicitly.
+    # Setting up a new database (its first administrator) creates its key, and says where.
     monkeypatch.setenv("FIELDVISIT_NEW_PASSWORD", "first-admin-pw")
-    assert main(["users", "add", "boss", "--role", "admin", "--db", url, "--lang", "en"]) == 2
-    assert "No audit key at" in capsys.readouterr().err
-    assert main(["audit", "init-key", "--db", url, "--lang", "en"]) == 0
-    assert (tmp_path / "audit.key").stat().st_mode & 0o777 == 0o600
     assert main(["users", "add", "boss", "--role", "admin", "--db", url, "--lang", "en"]) == 0
+    assert f"Audit key created at {tmp_path / 'audit.key'}" in capsys.readouterr().out
+    assert (tmp_path / "audit.key").stat().st_mode & 0o777 == 0o600
+    # Once the chain has entries a key is never made again: the old one must be restored.
+    (tmp_path / "audit.key").rename(tmp_path / "kept.key")
+    assert main(["audit", "init-key", "--db", url, "--lang", "en"]) != 0
+    assert "restore the original key" in capsys.readouterr().err
+    (tmp_path / "kept.key").rename(tmp_path / "audit.key")
     # A second admin without signing in is refused: bootstrap works once.
     assert main(["users", "add", "boss2", "--role", "admin", "--db", url, "--lang", "en"]) == 1
     monkeypatch.setenv("FIELDVISIT_PASSWORD", "first-admin-pw")
