@@ -111,6 +111,20 @@ def rows(own_case: int, other_case: int) -> list[Row]:
         ),
         Row("GET", "/api/v1/approvals", "/approvals", _only({"manager": 200, "admin": 200})),
         Row("GET", "/api/v1/today", "/today", _only({"collector": 200}), {"params": {"day": DAY}}),
+        # The phone companion: its words before sign-in, then the crew's own day and sessions.
+        Row(
+            "GET",
+            "/api/v1/companion/strings",
+            "/companion/strings",
+            dict.fromkeys((*ROLES, "expired", "deactivated", "anonymous"), 200),
+        ),
+        Row("GET", "/api/v1/companion/today", "/companion/today", _only({"collector": 200})),
+        Row(
+            "GET",
+            "/api/v1/companion/sessions/{session_id}",
+            f"/companion/sessions/{NONE}",
+            dict.fromkeys(ROLES, 404),
+        ),
         Row(
             "POST",
             "/api/v1/stops/{stop_id}/start",
