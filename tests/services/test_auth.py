@@ -13,6 +13,7 @@ from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import PermissionDeniedError, ValidationError
 from fieldvisit.services.admin.auth import AuthService
+from fieldvisit.services.admin.people import PeopleAdmin
 from fieldvisit.services.admin.user_admin import UsersAdmin
 from fieldvisit.services.audit import AuditLog
 from fieldvisit.storage import models as m
@@ -152,10 +153,10 @@ def test_an_administrator_unlocks_every_source_and_it_is_audited(
     with database.session_factory() as session:
         admin = session.scalars(select(m.User).where(m.User.username == "root")).one()
         user = session.scalars(select(m.User).where(m.User.username == "li.na")).one()
-    users = UsersAdmin(database.session_factory, AuditLog(b"k" * 32, clock), clock, FAST)
+    people = PeopleAdmin(database.session_factory, AuditLog(b"k" * 32, clock), clock)
     with pytest.raises(PermissionDeniedError):
-        users.unlock(Actor(user.id, Role.COLLECTOR), user.id)
-    users.unlock(Actor(admin.id, Role.ADMIN), user.id)
+        people.unlock(Actor(user.id, Role.COLLECTOR), "li.na")
+    people.unlock(Actor(admin.id, Role.ADMIN), "li.na")
     assert auth.login("li.na", "secret-123", host="ws-li-na").role == Role.COLLECTOR
     with database.session_factory() as session:
         actions = session.scalars(select(m.AuditEntry.action)).all()

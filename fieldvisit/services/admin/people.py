@@ -21,7 +21,7 @@ class PeopleAdmin:
         self._sessions, self._audit, self._clock = session_factory, audit, clock
 
     def unlock(self, actor: Actor, username: str) -> None:
-        """End a lock-out now: the login rule counts failures since the last success."""
+        """End a lock-out now, for every source it came from (audited)."""
         require(actor, Permission.MANAGE_USERS)
         with self._sessions.begin() as session:
             user = _user(session, username)

@@ -137,26 +137,6 @@ class UsersAdmin:
                 entity_id=user_id,
             )
 
-    def unlock(self, actor: Actor, user_id: int) -> None:
-        """End a login lock now, for every source (audited)."""
-        from fieldvisit.services.admin.auth import UNLOCKED_BY_ADMIN
-
-        require(actor, Permission.MANAGE_USERS)
-        with self._sessions.begin() as session:
-            user = _user(session, user_id)
-            session.add(
-                m.LoginAttempt(
-                    username=user.username, at=self._clock(), success=True, host=UNLOCKED_BY_ADMIN
-                )
-            )
-            self._audit.record(
-                session,
-                actor_id=actor.user_id,
-                action="user.unlocked",
-                entity_type="user",
-                entity_id=user_id,
-            )
-
 
 def _user(session: Session, user_id: int) -> m.User:
     user = session.get(m.User, user_id)
