@@ -18,7 +18,6 @@ from typing import Any
 from fieldvisit.domain.audit_chain import (
     ChainFields,
     content_digest,
-    entry_hash,
     find_break,
     same_hash,
 )
@@ -226,8 +225,3 @@ def _anchor_findings(
     if not same_hash(entry.stored_hash, anchor_hash):
         return [Finding("anchor_mismatch", anchor_seq)]
     return []
-
-
-def recompute_hash(key: bytes, entry: Entry) -> str:
-    """The hash ``entry`` must carry under ``key`` (for tests and repair tools)."""
-    return entry_hash(key, entry.fields)

@@ -20,9 +20,6 @@ _WEEKDAYS = {
     **{name: i for i, name in enumerate(("周一", "周二", "周三", "周四", "周五", "周六", "周日"))},
     **{str(i + 1): i for i in range(7)},  # ISO: 1 = Monday
 }
-AVAILABILITY_FIELDS = ("case", "creditor", "kind", "weekday", "date", "start", "end", "place",
-                       "source", "declared_on", "note")  # fmt: skip
-CONSENT_FIELDS = ("case", "creditor", "kind", "given_on", "valid_until", "evidence")
 
 
 @dataclass(frozen=True)
