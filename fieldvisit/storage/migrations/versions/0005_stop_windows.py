@@ -1,4 +1,4 @@
-"""Each stop keeps the allowed windows it was approved with (structure issue).
+"""Reserved revision (the stop windows landed in 0008); kept so the chain stays linear.
 
 Revision ID: 0005
 Revises: 0004
