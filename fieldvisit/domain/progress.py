@@ -15,3 +15,12 @@ class CancelCheck(Protocol):
     """Returns True once the caller wants the work to stop (like PyVRP's stopping criteria)."""
 
     def __call__(self) -> bool: ...
+
+
+class StageCallback(Protocol):
+    """Called as long work moves through its stages: the stage's key, steps done, steps in all.
+
+    ``total`` 0 means the stage cannot count its steps (a search bounded by time).
+    """
+
+    def __call__(self, stage: str, done: int, total: int, /) -> None: ...

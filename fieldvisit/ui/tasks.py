@@ -25,8 +25,12 @@ class TaskCancelled(Exception):  # noqa: N818  (it is a control-flow signal, not
 class Progress:
     """What a background function may do: report progress and notice cancellation."""
 
-    def __init__(self, report: Callable[[int, int], None]) -> None:
-        self._report = report
+    def __init__(
+        self,
+        report: Callable[[int, int], None],
+        stage: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        self._report, self._stage = report, stage
         self._cancelled = threading.Event()
 
     @property
@@ -44,6 +48,12 @@ class Progress:
         self.check()
         self._report(done, total)
 
+    def stage(self, key: str, done: int, total: int) -> None:
+        """Long work with stages says which one runs and how far it got (``total`` 0: unknown)."""
+        self.check()
+        if self._stage is not None:
+            self._stage(key, done, total)
+
 
 class Task(QObject):
     """The GUI-thread side of one submitted job; its signals fire at most once each."""
@@ -51,11 +61,12 @@ class Task(QObject):
     finished = Signal(object)
     failed = Signal(object)
     progressed = Signal(int, int)
+    staged = Signal(str, int, int)  # the stage running, its steps done and in all
     ended = Signal()  # always last, also after a cancellation
 
     def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.progress = Progress(self.progressed.emit)
+        self.progress = Progress(self.progressed.emit, self.staged.emit)
         # Held here, released on the GUI thread: the work often closes over a widget, and a
         # widget whose last reference dies on the worker thread is destroyed there and crashes Qt.
         self.work: Callable[[Progress], Any] | None = work

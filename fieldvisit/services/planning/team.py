@@ -20,6 +20,7 @@ from fieldvisit.domain.access import Actor, Permission, require, require_team
 from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.domain.errors import ConflictError, ValidationError
 from fieldvisit.domain.messages import Message
+from fieldvisit.domain.progress import StageCallback
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.planning.day import (
@@ -54,6 +55,10 @@ from fieldvisit.storage import models as m
 Problems = Mapping[int, tuple[Message, ...]]
 
 
+def _no_stages(stage: str, done: int, total: int, /) -> None:
+    return None
+
+
 def new_team_plan_id() -> str:
     return str(uuid.uuid4())
 
@@ -85,18 +90,27 @@ class TeamPlanningService:
             return load_crews(s, None, [crew_id])[0].team_id
 
     def optimise(
-        self, actor: Actor, request: TeamRequest, budget: Budget, *, planner: Planner | None = None
+        self,
+        actor: Actor,
+        request: TeamRequest,
+        budget: Budget,
+        *,
+        planner: Planner | None = None,
+        stages: StageCallback = _no_stages,
     ) -> TeamPlan:
         """The best legal rounds the planner finds for all the crews at once.
 
-        ``planner`` replaces the service's own for this call (the screen's child process).
+        ``planner`` replaces the service's own for this call (the screen's child process);
+        ``stages`` hears "eligibility" (crew by crew), "search" and "checks" (crew by crew), so a
+        screen can show how far a large team's day got.
         """
-        context = self._context(actor, request)
+        context = self._context(actor, request, stages)
         # The versions planning starts from: a crew's round saved meanwhile refuses hand-out.
         versions = {c.id: self._rounds.current_version(c.id, request.day) for c in context.crews}
+        stages("search", 0, 0)
         plan = (planner or self._planner)(context.problem, budget)
         routes = {route.crew: route for route in plan.routes}
-        return self._result(actor, context, request, routes, plan.unscheduled, {}, versions)
+        return self._result(actor, context, request, routes, plan.unscheduled, {}, versions, stages)
 
     def move(
         self, actor: Actor, team_plan: TeamPlan, case_id: int, to_crew_id: int, position: int
@@ -183,7 +197,9 @@ class TeamPlanningService:
         saved = self._rounds.save_team(actor, [(c.plan, c.version) for c in crews], self._new_id())
         return HandOut({c.crew_id: r for c, r in zip(crews, saved, strict=True)}, kept)
 
-    def _context(self, actor: Actor, request: TeamRequest) -> TeamContext:
+    def _context(
+        self, actor: Actor, request: TeamRequest, stages: StageCallback = _no_stages
+    ) -> TeamContext:
         _require_manager(actor)
         with self._session_factory() as s:
             crews = load_crews(s, request.team_id, request.crew_ids)
@@ -197,12 +213,12 @@ class TeamPlanningService:
         # hand-out, so its visits count for the other crews and no case goes to two crews.
         replacing = [crew.id for crew in crews if crew.id not in held]
         minutes = request.template.service_minutes
-        verdicts = {
-            crew.id: self._eligibility.for_day(
+        verdicts = {}
+        for done, crew in enumerate(crews):
+            stages("eligibility", done, len(crews))
+            verdicts[crew.id] = self._eligibility.for_day(
                 actor, request.day, crew.id, ids, service_minutes=minutes, replacing=replacing
             )
-            for crew in crews
-        }
         midnight = datetime.combine(request.day, time(0), ZoneInfo(crews[0].timezone))
         return team_context(crews, verdicts, places, request.template, midnight)
 
@@ -215,8 +231,9 @@ class TeamPlanningService:
         unscheduled: Sequence[rm.Unscheduled],
         problems: Problems,
         versions: Mapping[int, int | None],
+        stages: StageCallback = _no_stages,
     ) -> TeamPlan:
-        checks = self._checks(actor, context, request.day, routes)
+        checks = self._checks(actor, context, request.day, routes, stages)
         out = []
         for crew in context.crews:
             route, found = routes[str(crew.id)], problems.get(crew.id, ())
@@ -234,7 +251,12 @@ class TeamPlanningService:
         return TeamPlan(fixed, context.team_id, tuple(out), left, tuple(unscheduled))
 
     def _checks(
-        self, actor: Actor, context: TeamContext, day: date, routes: Mapping[str, rm.Route]
+        self,
+        actor: Actor,
+        context: TeamContext,
+        day: date,
+        routes: Mapping[str, rm.Route],
+        stages: StageCallback = _no_stages,
     ) -> dict[int, tuple[SlotCheck, ...]]:
         """Each crew's slots re-checked for that crew, slot by slot.
 
@@ -249,7 +271,8 @@ class TeamPlanningService:
         replacing = [crew.id for crew in crews if crew.id not in held]
         out: dict[int, tuple[SlotCheck, ...]] = {}
         offset = 0
-        for crew in crews:
+        for done, crew in enumerate(crews):
+            stages("checks", done, len(crews))
             mine = len(slots[crew.id])
             out[crew.id] = ()
             if mine:

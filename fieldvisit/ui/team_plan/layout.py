@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -52,6 +53,9 @@ class CrewPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         rows = self.view.verticalHeader()
         rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)  # several lists fit
+        # Columns are sized once per new route (fit_height), not on every layout pass: with
+        # twenty crews, sizing to contents live asked the models for 100,000 cells per show.
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 4)
         for widget in (self.title, self.view, self.problems):
@@ -66,6 +70,7 @@ class CrewPanel(QWidget):
 
     def fit_height(self) -> None:
         """Show every stop without an inner scroll bar: the panels scroll together."""
+        self.view.resizeColumnsToContents()
         rows = self.model.rowCount()
         header = self.view.horizontalHeader().height()
         height = header + max(rows, 1) * self.view.verticalHeader().defaultSectionSize() + 6
@@ -83,6 +88,8 @@ class TeamPlanLayout(QWidget):
         self.crews = QListWidget(self)
         self.progress = QProgressBar(self)
         self.progress.setTextVisible(True)
+        # Wide enough for a stage's name and its percentage ("Checking each crew's route… 90%").
+        self.progress.setMinimumWidth(self.progress.fontMetrics().averageCharWidth() * 44)
         self.progress.hide()
         self.panels: list[CrewPanel] = []
         self.panel_area = QWidget(self)

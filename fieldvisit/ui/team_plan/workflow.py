@@ -51,7 +51,7 @@ class TeamWorkflow:
 
         def work(progress: Progress) -> TeamPlan:
             planner = child_planner(solver, progress, total)
-            return service.optimise(actor, request, budget, planner=planner)
+            return service.optimise(actor, request, budget, planner=planner, stages=progress.stage)
 
         return work
 
