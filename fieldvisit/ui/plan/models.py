@@ -62,14 +62,19 @@ class TableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self.lang = lang
         self.rows: list[Row] = []
+        # Cell texts as first shown: Qt asks for the same cell many times while sizing and
+        # painting, and a team day shows hundreds of rows at once. Rows are immutable.
+        self._texts: dict[tuple[int, int], str] = {}
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts.clear()
         self.endResetModel()
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
+        self._texts.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
         if self.rows:
             last = self.index(len(self.rows) - 1, len(self.COLUMNS) - 1)
@@ -86,7 +91,11 @@ class TableModel(QAbstractTableModel, Generic[Row]):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[index.column()][1](row, self.lang)
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = self.COLUMNS[index.column()][1](row, self.lang)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row)
         if role == Qt.ItemDataRole.BackgroundRole:

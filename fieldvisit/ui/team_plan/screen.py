@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QPoint, Signal
+from PySide6.QtCore import QDate, QPoint, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 
@@ -25,6 +25,8 @@ from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.team_plan.layout import CrewPanel, TeamPlanLayout
 from fieldvisit.ui.team_plan.team_map import crew_colour, crew_line
 from fieldvisit.ui.team_plan.workflow import HandedOut, TeamWorkflow
+
+PANELS_AT_ONCE = 4  # crews whose route panels are filled at once; the rest follow pass by pass
 
 
 class TeamPlanScreen(TeamPlanLayout):
@@ -59,6 +61,7 @@ class TeamPlanScreen(TeamPlanLayout):
         self.plan: TeamPlan | None = None
         self.handed_out = False  # whether the plan shown is the one handed out
         self._choices: dict[int, CrewChoice] = {}
+        self._unplaced: list[tuple[int, CrewRound, list[RouteRow], list[str]]] = []
         self._run = OptimiseRun(
             tasks, self.progress, self.set_busy, self.show_message, lambda: self.lang, self
         )
@@ -125,12 +128,23 @@ class TeamPlanScreen(TeamPlanLayout):
     def _show_plan(self, plan: TeamPlan | None) -> None:
         self.plan = plan
         crews = plan.crews if plan else ()
-        self._ensure_panels(crews)
-        lines = []
-        for index, (panel, crew) in enumerate(zip(self.panels, crews, strict=True)):
-            rows = self._fill_panel(panel, crew)
+        if [p.crew_id for p in self.panels] != [c.crew_id for c in crews]:
+            self._clear_panels()
+        lines, shown = [], []
+        for index, crew in enumerate(crews):
+            rows, problems = problem_rows(
+                crew.plan.stops, crew.plan.problems, self.lang, self._flow.template
+            )
             base = self._choices[crew.crew_id].base if crew.crew_id in self._choices else None
             lines.append(crew_line(rows, base, crew_colour(index)))
+            shown.append((index, crew, rows, problems))
+        # The first crews at once, the rest one per pass of the event loop: twenty new route
+        # tables built, sized and laid out in one go held the window for a quarter second.
+        self._unplaced = shown[PANELS_AT_ONCE:]
+        for entry in shown[:PANELS_AT_ONCE]:
+            self._place_panel(*entry)
+        if self._unplaced:
+            QTimer.singleShot(0, self._place_next_panel)
         self.map.set_lines(lines)
         self.left_out_model.set_rows(plan.left_out if plan else ())
         self.total.setText(
@@ -146,14 +160,22 @@ class TeamPlanScreen(TeamPlanLayout):
         )
         self.plan_changed.emit(plan)
 
-    def _ensure_panels(self, crews: tuple[CrewRound, ...]) -> None:
-        """One panel per crew of the plan, in its order (rebuilt when the crews change)."""
-        if [p.crew_id for p in self.panels] == [c.crew_id for c in crews]:
-            return
+    def _clear_panels(self) -> None:
         for panel in self.panels:
             panel.deleteLater()
         self.panels = []
-        for index, crew in enumerate(crews):
+
+    def _place_next_panel(self) -> None:
+        if self._unplaced:  # a newer plan may have replaced the list meanwhile
+            self._place_panel(*self._unplaced.pop(0))
+        if self._unplaced:
+            QTimer.singleShot(0, self._place_next_panel)
+
+    def _place_panel(
+        self, index: int, crew: CrewRound, rows: list[RouteRow], problems: list[str]
+    ) -> None:
+        """Crew ``index``'s panel (built the first time), filled with its route and problems."""
+        if index == len(self.panels):
             panel = CrewPanel(crew.crew_id, crew.name, crew_colour(index), self.lang, self)
             panel.model.move_requested.connect(
                 lambda case, row, p=panel: self._on_stop_dropped(p, case, row)
@@ -163,14 +185,11 @@ class TeamPlanScreen(TeamPlanLayout):
             )
             self.panel_box.insertWidget(index, panel)
             self.panels.append(panel)
-
-    def _fill_panel(self, panel: CrewPanel, crew: CrewRound) -> list[RouteRow]:
-        plan = crew.plan
-        rows, problems = problem_rows(plan.stops, plan.problems, self.lang, self._flow.template)
+        panel = self.panels[index]
         panel.model.set_rows(rows)
         summary = (
-            round_summary(plan, self.lang)
-            if plan.stops
+            round_summary(crew.plan, self.lang)
+            if crew.plan.stops
             else translate("team_plan_ui.empty_crew", self.lang)
         )
         panel.set_title(
@@ -179,7 +198,6 @@ class TeamPlanScreen(TeamPlanLayout):
         heading = translate("plan_ui.problems", self.lang)
         panel.set_problems(problems, heading, translate("plan_ui.no_problems", self.lang))
         panel.fit_height()
-        return rows
 
     # --- moving stops ----------------------------------------------------------------------------
 
@@ -231,7 +249,9 @@ class TeamPlanScreen(TeamPlanLayout):
         extra = {"solve": self._solve} if self._solve else {}
         work = self._flow.optimise(crews, self.day, self._budget, **extra)
         total = self._budget.iterations or 0
-        self._run.start(work, total, self._on_optimised, self._on_task_failed)
+        self._run.start(
+            work, total, self._on_optimised, self._on_task_failed, seconds=self._budget.seconds
+        )
 
     def _on_optimised(self, plan: TeamPlan) -> None:
         self.handed_out = False
