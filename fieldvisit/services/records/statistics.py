@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select, true
@@ -16,9 +18,10 @@ from fieldvisit.domain.access import Actor, Permission, allows, require
 from fieldvisit.domain.clock import Clock
 from fieldvisit.domain.csv_safe import SafeWriter
 from fieldvisit.services.cases.scope import visible_cases
+from fieldvisit.services.records.local_days import team_zones, within_local_days
 from fieldvisit.storage import models as m
 
-ZONE = ZoneInfo("Asia/Shanghai")  # reporting days are the organisation's local days
+Zones = Mapping[int, ZoneInfo]  # team id -> zone: a report's days are each team's local days
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,18 @@ class TeamReport:
         return None if decided == 0 else self.promises_kept / decided
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    low = datetime.combine(start, time(0), ZONE).astimezone(UTC)
-    return low, datetime.combine(end + timedelta(days=1), time(0), ZONE).astimezone(UTC)
+@dataclass(frozen=True)
+class _Days:
+    """The report's date range and each team's zone; ``at`` is a timestamp of a crew's row."""
+
+    start: date
+    end: date
+    zones: Zones
+
+    def holds(self, at: Any, *, before: int = 0) -> ColumnElement[bool]:
+        """``at`` falls on the range in its crew's team's zone (``before`` days earlier too)."""
+        start = self.start - timedelta(days=before)
+        return within_local_days(at, m.Crew.team_id, self.zones, start, self.end)
 
 
 class ReportsService:
@@ -66,44 +78,45 @@ class ReportsService:
 
     def team_report(self, actor: Actor, start: date, end: date) -> TeamReport:
         require(actor, Permission.VIEW_REPORTS)
-        low, high = _bounds(start, end)
         with self._sessions() as session:
-            visits = self._visits(session, actor, low, high)
+            days = _Days(start, end, team_zones(session))
+            visits = self._visits(session, actor, days)
             kept, broken = self._promises(session, actor, start, end)
             return TeamReport(
                 start=start,
                 end=end,
-                visits=len({v.id for v, _u, _c in visits}),
+                visits=len({v.id for v, _u, _c, _z in visits}),
                 per_collector_day=_per_collector_day(visits),
-                outcome_mix=self._outcomes(session, actor, low, high),
+                outcome_mix=self._outcomes(session, actor, days),
                 promises_kept=kept,
                 promises_broken=broken,
-                exceptions_approved=self._exceptions(session, actor, low, high),
-                alarms=self._alarms(session, actor, low, high),
+                exceptions_approved=self._exceptions(session, actor, days),
+                alarms=self._alarms(session, actor, days),
             )
 
     def _visits(
-        self, session: Session, actor: Actor, low: datetime, high: datetime
-    ) -> list[tuple[m.Visit, m.User, m.Case]]:
+        self, session: Session, actor: Actor, days: _Days
+    ) -> list[tuple[m.Visit, m.User, m.Case, ZoneInfo]]:
+        """Each visit with its collectors, case and the zone of the crew's team."""
         rows = session.execute(
-            select(m.Visit, m.User, m.Case)
+            select(m.Visit, m.User, m.Case, m.Crew.team_id)
             .join(m.VisitMember, m.VisitMember.visit_id == m.Visit.id)
             .join(m.User, m.User.id == m.VisitMember.user_id)
             .join(m.Case, m.Case.id == m.Visit.case_id)
-            .where(m.Visit.departed_at >= low, m.Visit.departed_at < high, visible_cases(actor))
+            .join(m.Crew, m.Crew.id == m.Visit.crew_id)
+            .where(days.holds(m.Visit.departed_at), visible_cases(actor))
             .order_by(m.Visit.departed_at, m.Visit.id, m.User.id)
         ).all()
-        return [(v, u, c) for v, u, c in rows]
+        return [(v, u, c, days.zones[team]) for v, u, c, team in rows]
 
-    def _outcomes(
-        self, session: Session, actor: Actor, low: datetime, high: datetime
-    ) -> tuple[tuple[str, int], ...]:
+    def _outcomes(self, session: Session, actor: Actor, days: _Days) -> tuple[tuple[str, int], ...]:
         newer = aliased(m.VisitRecord)
         rows = session.execute(
             select(m.VisitRecord.outcome_code, func.count())
             .join(m.Visit, m.Visit.id == m.VisitRecord.visit_id)
             .join(m.Case, m.Case.id == m.Visit.case_id)
-            .where(m.VisitRecord.recorded_at >= low, m.VisitRecord.recorded_at < high)
+            .join(m.Crew, m.Crew.id == m.Visit.crew_id)
+            .where(days.holds(m.VisitRecord.recorded_at))
             .where(visible_cases(actor))
             .where(~select(newer.id).where(newer.supersedes_id == m.VisitRecord.id).exists())
             .group_by(m.VisitRecord.outcome_code)
@@ -120,23 +133,23 @@ class ReportsService:
         counts = Counter({str(status): int(n) for status, n in rows})
         return counts["kept"], counts["broken"]
 
-    def _exceptions(self, session: Session, actor: Actor, low: datetime, high: datetime) -> int:
+    def _exceptions(self, session: Session, actor: Actor, days: _Days) -> int:
         approvals = session.scalars(
             select(m.Approval)
             .join(m.Round, m.Round.id == m.Approval.round_id)
             .join(m.Crew, m.Crew.id == m.Round.crew_id)
             .where(m.Approval.decision == "approved")
-            .where(m.Approval.decided_at >= low - timedelta(days=1), m.Approval.decided_at < high)
+            .where(days.holds(m.Approval.decided_at, before=1))
             .where(_crew_scope(actor))
         ).all()
         return sum(len(a.scope) for a in approvals)
 
-    def _alarms(self, session: Session, actor: Actor, low: datetime, high: datetime) -> AlarmStats:
+    def _alarms(self, session: Session, actor: Actor, days: _Days) -> AlarmStats:
         alarms = session.scalars(
             select(m.Alarm)
             .join(m.SafetySession, m.SafetySession.id == m.Alarm.session_id)
             .join(m.Crew, m.Crew.id == m.SafetySession.crew_id)
-            .where(m.Alarm.raised_at >= low, m.Alarm.raised_at < high, _crew_scope(actor))
+            .where(days.holds(m.Alarm.raised_at), _crew_scope(actor))
         ).all()
         minutes = [
             (a.acknowledged_at - a.raised_at).total_seconds() / 60
@@ -154,18 +167,18 @@ class ReportsService:
         """One line per visit and collector; debtor data masked unless the role sees it."""
         require(actor, Permission.VIEW_REPORTS)
         full = masking.sees_full_personal_data(actor)
-        low, high = _bounds(start, end)
         out = io.StringIO()
         writer = SafeWriter(out)
         writer.writerow(CSV_HEADERS[lang if lang in CSV_HEADERS else "en"])
         debtors: set[int] = set()
         with self._sessions.begin() as session:
-            for visit, user, case in self._visits(session, actor, low, high):
+            days = _Days(start, end, team_zones(session))
+            for visit, user, case, zone in self._visits(session, actor, days):
                 debtor = case.debtor
                 debtors.add(debtor.id)
                 outcome = visit.records[-1].outcome_code if visit.records else ""
                 writer.writerow([
-                    (visit.departed_at or visit.created_at).astimezone(ZONE).date().isoformat(),
+                    (visit.departed_at or visit.created_at).astimezone(zone).date().isoformat(),
                     user.display_name,
                     case.case_number,
                     debtor.name if full else mask_name(debtor.name),
@@ -200,9 +213,11 @@ def mask_name(name: str) -> str:
     return name[:1] + masking.MASK * max(len(name) - 1, 1)
 
 
-def _per_collector_day(rows: list[tuple[m.Visit, m.User, m.Case]]) -> tuple[CollectorDay, ...]:
+def _per_collector_day(
+    rows: list[tuple[m.Visit, m.User, m.Case, ZoneInfo]],
+) -> tuple[CollectorDay, ...]:
     counts: Counter[tuple[str, date]] = Counter()
-    for visit, user, _case in rows:
+    for visit, user, _case, zone in rows:
         at = visit.departed_at or visit.created_at
-        counts[(user.display_name, at.astimezone(ZONE).date())] += 1
+        counts[(user.display_name, at.astimezone(zone).date())] += 1
     return tuple(CollectorDay(name, day, n) for (name, day), n in sorted(counts.items()))

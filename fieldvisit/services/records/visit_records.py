@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -20,12 +20,13 @@ from fieldvisit.reports.documents import render_binder, render_case_history, ren
 from fieldvisit.services.cases.scope import visible_cases
 from fieldvisit.services.records.anchor import chain_head
 from fieldvisit.services.records.documents import build_doc
+from fieldvisit.services.records.local_days import team_zones, within_local_days
 from fieldvisit.services.records.writing import RETENTION_FIELDS  # also guards stored records
 from fieldvisit.storage import models as m
 
 SEARCH_LIMIT = 500
 __all__ = ["RETENTION_FIELDS", "RecordFilter", "RecordRow", "RecordsService"]
-RowSelect = Select[m.VisitRecord, m.Case, str, str, str]
+RowSelect = Select[m.VisitRecord, m.Case, str, str, str, int]
 MAX_BINDER_DAYS = 366
 
 
@@ -52,6 +53,7 @@ class RecordRow:
     crew: str
     outcome_code: str
     code: str
+    timezone: ZoneInfo  # the record's team's: its time and day as the team lives them
 
 
 class RecordsService:
@@ -63,7 +65,8 @@ class RecordsService:
         require(actor, Permission.PRINT_RECORDS)
         full = masking.sees_full_personal_data(actor)
         with self._sessions() as session:
-            statement = _filtered(_base(actor), where).limit(SEARCH_LIMIT)
+            zones = team_zones(session)
+            statement = _filtered(_base(actor), where, zones).limit(SEARCH_LIMIT)
             return [
                 RecordRow(
                     r.id,
@@ -75,8 +78,9 @@ class RecordsService:
                     crew,
                     r.outcome_code,
                     verification_code(r.id, r.content_hash),
+                    zones[team_id],
                 )
-                for r, case, debtor, team, crew in session.execute(statement)
+                for r, case, debtor, team, crew, team_id in session.execute(statement)
             ]
 
     def print_visit(self, actor: Actor, record_id: int, lang: str, purpose: str = "") -> bytes:
@@ -138,7 +142,7 @@ class RecordsService:
 
 def _base(actor: Actor) -> RowSelect:
     return (
-        select(m.VisitRecord, m.Case, m.Debtor.name, m.Team.name, m.Crew.name)
+        select(m.VisitRecord, m.Case, m.Debtor.name, m.Team.name, m.Crew.name, m.Team.id)
         .join(m.Visit, m.Visit.id == m.VisitRecord.visit_id)
         .join(m.Case, m.Case.id == m.Visit.case_id)
         .join(m.Debtor, m.Debtor.id == m.Case.debtor_id)
@@ -149,15 +153,15 @@ def _base(actor: Actor) -> RowSelect:
     )
 
 
-def _filtered(statement: RowSelect, where: RecordFilter) -> RowSelect:
+def _filtered(
+    statement: RowSelect, where: RecordFilter, zones: Mapping[int, ZoneInfo]
+) -> RowSelect:
     if where.text.strip():
         statement = statement.where(m.Case.case_number.contains(where.text.strip()))
-    if where.start is not None:
-        statement = statement.where(m.VisitRecord.recorded_at >= _day_start(where.start))
-    if where.end is not None:
-        statement = statement.where(
-            m.VisitRecord.recorded_at < _day_start(where.end + timedelta(days=1))
-        )
+    if where.start is not None or where.end is not None:
+        # A record's day is its team's local day: a New York team's 1 December is not Shanghai's.
+        at = m.VisitRecord.recorded_at
+        statement = statement.where(within_local_days(at, m.Team.id, zones, where.start, where.end))
     if where.outcome:
         statement = statement.where(m.VisitRecord.outcome_code == where.outcome)
     if where.team_id is not None:
@@ -170,21 +174,17 @@ def _filtered(statement: RowSelect, where: RecordFilter) -> RowSelect:
     return statement
 
 
-def _day_start(day: date) -> datetime:
-    # Days in the binder are Shanghai days: the organisation's default time zone.
-    return datetime.combine(day, time(0), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
-
-
 def _rows(
     session: Session, actor: Actor, filters: Sequence[RecordFilter | int], exact_case: str | None
 ) -> list[m.VisitRecord]:
     rows: list[m.VisitRecord] = []
+    zones = team_zones(session)
     for item in filters:
         statement = _base(actor)
         if isinstance(item, int):
             statement = statement.where(m.VisitRecord.id == item)
         else:
-            statement = _filtered(statement, item)
+            statement = _filtered(statement, item, zones)
         if exact_case is not None:
             statement = statement.where(m.Case.case_number == exact_case)
         rows += [row.VisitRecord for row in session.execute(statement)]

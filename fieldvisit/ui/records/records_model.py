@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -12,7 +11,6 @@ from fieldvisit.i18n import translate
 from fieldvisit.services.records.visit_records import RecordRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-ZONE = ZoneInfo("Asia/Shanghai")
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("records.col.record", "record_id"),
@@ -56,7 +54,8 @@ class RecordTableModel(QAbstractTableModel):
         if attribute == "outcome_code":
             return translate(f"records.outcome.{value}", self._lang)
         if attribute == "recorded_at":
-            return value.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+            # In the record's team's zone, with its offset: teams may live in different zones.
+            return value.astimezone(row.timezone).isoformat(sep=" ", timespec="minutes")
         return str(value)
 
     def headerData(  # noqa: N802
