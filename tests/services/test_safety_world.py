@@ -57,10 +57,13 @@ def _user(s: Session, name: str, role: Role, team: m.Team | None) -> m.User:
     return user
 
 
-def build_world(db: Database, url_clock: FixedClock | None = None) -> World:
+def build_world(
+    db: Database, url_clock: FixedClock | None = None, zone: str = "Asia/Shanghai"
+) -> World:
+    """One team in ``zone`` (its address there too), a crew of two, a manager, a safety lead."""
     clock = url_clock or FixedClock(T0)
     with db.session_factory.begin() as s:
-        team = m.Team(code="T1", name="一组", created_at=T0)
+        team = m.Team(code="T1", name="一组", timezone=zone, created_at=T0)
         collector = _user(s, "col.a", Role.COLLECTOR, team)
         partner = _user(s, "col.b", Role.COLLECTOR, team)
         manager = _user(s, "mgr", Role.MANAGER, team)
@@ -71,7 +74,7 @@ def build_world(db: Database, url_clock: FixedClock | None = None) -> World:
         crew.members = [m.CrewMember(user=collector), m.CrewMember(user=partner)]
         creditor = m.Creditor(code="B", name="银行")
         debtor = m.Debtor(name="王某", created_at=T0)
-        address = m.Address(debtor=debtor, text="上海市静安区某路1号", timezone="Asia/Shanghai")
+        address = m.Address(debtor=debtor, text="上海市静安区某路1号", timezone=zone)
         case = m.Case(
             creditor=creditor, case_number="WA1", debtor=debtor, amount_overdue=Decimal("5000"),
             days_past_due=90, team_id=team.id, created_at=T0, updated_at=T0,

@@ -104,6 +104,21 @@ def test_silent_watcher_shows_a_banner(qtbot: QtBot, world: World) -> None:
     assert "gone silent" in widget.watcher_label.text()
 
 
+def test_a_new_york_team_reads_the_board_in_new_york_time(
+    qtbot: QtBot, sqlite_url: str, tasks: TaskRunner
+) -> None:
+    db = Database.open(sqlite_url)
+    migrate.upgrade(db.engine)
+    world = build_world(db, zone="America/New_York")
+    SafetyWatcher(world.deps).run_once()  # beats at T0: 21:00 the evening before in New York
+    widget = _board(qtbot, world, "en")
+    widget.refresh()
+    assert widget.snapshot is not None
+    assert widget.snapshot.zone.key == "America/New_York"
+    assert "21:00:00" in widget.watcher_label.text()
+    assert "10:00:00" not in widget.watcher_label.text()  # Shanghai's clock, for contrast
+
+
 def test_refresh_through_the_background_worker(
     qtbot: QtBot, world: World, tasks: TaskRunner
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.enums import AlarmKind, AlarmState, Role, SafetySessionState
 from fieldvisit.domain.safety_state import ACTIVE_ALARM_STATES, AlarmChain
 from fieldvisit.services.field.store import SafetyDeps, load_chains
+from fieldvisit.services.records.local_days import viewer_zone
 from fieldvisit.storage import models as m
 
 HEARTBEAT_SILENT_AFTER = timedelta(seconds=30)
@@ -81,6 +83,7 @@ class BoardSnapshot:
     rows: tuple[BoardRow, ...]
     watcher: WatcherStatus
     notices: tuple[StandDownNotice, ...]
+    zone: ZoneInfo  # the viewer's team's: the board's clock times read as that team lives them
 
     @property
     def alarm_keys(self) -> frozenset[tuple[int, str, int]]:
@@ -102,8 +105,9 @@ class SafetyBoard:
             rows = [self._row(s, row, now) for row in self._sessions(s, actor)]
             watcher = self._watcher(s, now)
             notices = _notices(s, now)
+            zone = viewer_zone(s, actor.team_id)
         rows.sort(key=lambda r: (r.urgency, r.expected_end))
-        return BoardSnapshot(now, tuple(rows), watcher, notices)
+        return BoardSnapshot(now, tuple(rows), watcher, notices, zone)
 
     def _sessions(self, s: Session, actor: Actor) -> list[m.SafetySession]:
         alarmed = select(m.Alarm.session_id).where(m.Alarm.state.in_(_ACTIVE))

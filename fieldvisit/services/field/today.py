@@ -51,7 +51,7 @@ class TodayRound:
     crew_id: int
     status: RoundStatus
     stops: tuple[TodayStop, ...]
-    timezone: str = "Asia/Shanghai"  # the crew's: stop times show as the crew lives them
+    timezone: str  # the crew's team's: stop times show as the crew lives them
 
 
 class FieldToday:

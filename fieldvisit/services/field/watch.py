@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.enums import AlarmState, SafetySessionState
@@ -32,7 +32,6 @@ from fieldvisit.storage import models as m
 # health): a hook that fails is logged and never undoes or blocks an alarm.
 PassHook = Callable[[str], object]
 DEFAULT_INTERVAL = 5.0
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 _log = logging.getLogger(__name__)
 
 
@@ -123,8 +122,11 @@ class SafetyWatcher:
         """Open sessions, and closed ones whose (duress) alarm still has to climb."""
         with self._deps.session_factory() as s:
             open_alarm = select(m.Alarm.session_id).where(m.Alarm.state == AlarmState.OPEN.value)
+            # A visit's session runs on the address's clock; one without a visit, the crew's team's.
             rows = s.execute(
-                select(m.SafetySession.id, m.Address.timezone)
+                select(m.SafetySession.id, func.coalesce(m.Address.timezone, m.Team.timezone))
+                .join(m.Crew, m.Crew.id == m.SafetySession.crew_id)
+                .join(m.Team, m.Team.id == m.Crew.team_id)
                 .outerjoin(m.Visit, m.Visit.id == m.SafetySession.visit_id)
                 .outerjoin(m.Address, m.Address.id == m.Visit.address_id)
                 .where(
@@ -133,14 +135,19 @@ class SafetyWatcher:
                 )
                 .order_by(m.SafetySession.id)
             ).all()
-        return [(session_id, zone or DEFAULT_TIMEZONE) for session_id, zone in rows]
+        return [(session_id, str(zone)) for session_id, zone in rows]
 
     def _beat(self, now: datetime) -> None:
         with self._deps.session_factory.begin() as s:
             _write_beat(s, self.watcher_id, now, self._started_at)
 
     def _review_promises(self, now: datetime) -> None:
-        today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+        with self._deps.session_factory() as s:
+            zones = set(s.scalars(select(m.Team.timezone).distinct()))
+        if not zones:
+            return  # no team yet, so no promise either
+        # The date of the team furthest behind: no promise is judged before its own day is over.
+        today = min(now.astimezone(ZoneInfo(zone)).date() for zone in zones)
         if self._promises_reviewed != today:
             review_promises(self._deps, today)
             self._promises_reviewed = today

@@ -155,7 +155,9 @@ class BatchRun:
         others = len(planned) if self.crew_id is not None else sum(c != f.case_id for c in planned)
         return Candidate(
             debtor_id=str(f.debtor_id),
-            timezone=f.timezone or f.team_timezone,
+            # The address's zone, else the team's. A case with neither has no place to visit
+            # (it is refused for that); UTC only lets the other rules still say what they find.
+            timezone=f.timezone or f.team_timezone or "UTC",
             plan_date=self.day,
             case_state=_state(f, self.day),
             flags=frozenset(flags),

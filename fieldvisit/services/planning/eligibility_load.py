@@ -66,7 +66,7 @@ class CaseFacts:
     legal_hold: bool
     flags: tuple[str, ...]
     base_profile: str  # the case's own profile, else its team's
-    team_timezone: str
+    team_timezone: str | None  # None: the case has no team yet
     address_id: int | None
     address_kind: str
     lat: float | None
@@ -108,7 +108,7 @@ def _cases_statement(
             m.Case.legal_hold,
             m.Case.flags,
             func.coalesce(m.Case.rule_profile, m.Team.rule_profile, DEFAULT_PROFILE),
-            func.coalesce(m.Team.timezone, "Asia/Shanghai"),
+            m.Team.timezone,
             home.id,
             home.kind,
             home.lat,

@@ -51,3 +51,14 @@ def within_local_days(
             parts.append(at < day_start(end + timedelta(days=1), zone))
         branches.append(and_(*parts))
     return or_(*branches) if branches else false()
+
+
+def viewer_zone(session: Session, team_id: int | None) -> ZoneInfo:
+    """The zone a person reads times in: their team's; without a team, the one zone every team
+    shares; UTC (shown with its offset) when the organisation spans several zones or none."""
+    if team_id is not None:
+        zone = session.scalar(select(m.Team.timezone).where(m.Team.id == team_id))
+        if zone:
+            return ZoneInfo(zone)
+    zones = set(session.scalars(select(m.Team.timezone).distinct()))
+    return ZoneInfo(zones.pop()) if len(zones) == 1 else ZoneInfo("UTC")

@@ -52,7 +52,7 @@ class SafetyBoardWidget(QWidget):
         lang: str,
         runner: TaskRunner | None = None,
         poll_ms: int = MAX_POLL_MS,
-        zone: str = "Asia/Shanghai",
+        zone: str | None = None,  # None: the viewer's team's, from each board snapshot
         parent: QWidget | None = None,
         *,
         deliveries: DeliveryLog | None = None,
@@ -60,7 +60,9 @@ class SafetyBoardWidget(QWidget):
         health: WatcherHealth | None = None,
     ) -> None:
         super().__init__(parent)
-        self._zone = ZoneInfo(zone)
+        # UTC only until the first snapshot (loaded at once by start) names the team's zone.
+        self._zone = ZoneInfo(zone or "UTC")
+        self._fixed_zone = zone is not None
         self.deliveries = (
             DeliveryPanel(deliveries, actor, lang, self._zone, runner, self) if deliveries else None
         )
@@ -183,6 +185,8 @@ class SafetyBoardWidget(QWidget):
 
     def _on_snapshot_loaded(self, snapshot: BoardSnapshot) -> None:
         self.snapshot = snapshot
+        if not self._fixed_zone:
+            self._set_zone(snapshot.zone)
         selected = self.selected_row()
         self.model.set_rows(snapshot.rows, snapshot.at)
         self._reselect(selected.session_id if selected else None)
@@ -200,6 +204,12 @@ class SafetyBoardWidget(QWidget):
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             title = translate("safety.board.title", self._lang)
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Critical)
+
+    def _set_zone(self, zone: ZoneInfo) -> None:
+        self._zone = zone
+        for part in (self.deliveries, self.outages):
+            if part is not None:
+                part.zone = zone
 
     def _show_watcher(self, snapshot: BoardSnapshot) -> None:
         status = snapshot.watcher

@@ -31,7 +31,7 @@ class DeliveryPanel(QLabel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._log, self._actor, self._lang, self._zone = log, actor, lang, zone
+        self._log, self._actor, self._lang, self.zone = log, actor, lang, zone
         self._runner = runner
         self.steps: tuple[StepDeliveries, ...] = ()
         self.session_id: int | None = None
@@ -86,4 +86,4 @@ class DeliveryPanel(QLabel):
         self.setText("<br>".join(lines))
 
     def _time(self, value: Any) -> str:
-        return str(value.astimezone(self._zone).strftime("%H:%M:%S"))
+        return str(value.astimezone(self.zone).strftime("%H:%M:%S"))

@@ -28,7 +28,7 @@ class OutagesBar(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._health, self._actor, self._lang, self._zone = health, actor, lang, zone
+        self._health, self._actor, self._lang, self.zone = health, actor, lang, zone
         self._runner = runner
         self.outages: list[WatcherOutage] = []
         self.label = QLabel(self)
@@ -64,7 +64,7 @@ class OutagesBar(QWidget):
             self.setVisible(False)
             return
         first = self.outages[0]
-        at = first.last_beat_at.astimezone(self._zone).strftime("%H:%M:%S")
+        at = first.last_beat_at.astimezone(self.zone).strftime("%H:%M:%S")
         key = "notify.board.outage_over" if first.recovered_at else "notify.board.outage"
         text = translate(key, self._lang, watcher=first.watcher_id, at=at)
         if len(self.outages) > 1:
