@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from fieldvisit.app.config import data_dir, demo_db_url, geocoding_settings, resolve_db_url
+from fieldvisit.app.config import data_dir, demo_db_url, resolve_db_url
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock, system_clock
 
@@ -154,9 +154,7 @@ def build_services(
         policy=PolicyEditor(factory, audit, clock),
         safety_board=SafetyBoard(safety),
         safety_response=SafetyResponse(safety),
-        imports=ImportService(
-            factory, audit, clock, default_timezone=geocoding_settings().default_timezone
-        ),
+        imports=ImportService(factory, audit, clock),
         plan=PlanServices(
             planning,
             rounds,

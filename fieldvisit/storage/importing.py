@@ -61,6 +61,28 @@ CASE_COLUMNS = (
 )  # fmt: skip
 
 
+def team_zones(session: Session) -> dict[int, str]:
+    """Every team's IANA zone by team id."""
+    return {row.id: row.timezone for row in session.execute(select(m.Team.id, m.Team.timezone))}
+
+
+def case_zones(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
+    """case id → the zone its day is lived in: its team's, else its debtor's primary address's."""
+    found: dict[int, str] = {}
+    for part in chunks(list(case_ids)):
+        statement = (
+            select(m.Case.id, m.Team.timezone, m.Address.timezone)
+            .outerjoin(m.Team, m.Team.id == m.Case.team_id)
+            .outerjoin(m.Address, (m.Address.debtor_id == m.Case.debtor_id) & m.Address.is_primary)
+            .where(m.Case.id.in_(part))
+        )
+        for case_id, team_zone, address_zone in session.execute(statement):
+            zone = team_zone or address_zone
+            if zone:
+                found[case_id] = zone
+    return found
+
+
 def cases_by_number(session: Session, creditor: int, numbers: Sequence[str]) -> dict[str, Any]:
     """The creditor's cases with these numbers, with their debtor's fields, in batched selects."""
     found: dict[str, Any] = {}

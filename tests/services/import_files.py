@@ -11,8 +11,9 @@ from pathlib import Path
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.import_cells import id_number_checksum
 
+# The addresses are in Shanghai and the file says so: an import never guesses a zone.
 CASE_HEADERS = ("案件编号", "姓名", "身份证号", "手机号", "家庭住址", "单位地址", "逾期金额",
-                "逾期天数", "状态", "委案日期")  # fmt: skip
+                "逾期天数", "状态", "委案日期", "时区")  # fmt: skip
 CONTACT_HEADERS = ("记录编号", "案件编号", "方式", "联系时间", "是否接通", "结果")
 PAYMENT_HEADERS = ("还款流水号", "案件编号", "还款金额", "还款日期", "还款方式")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -40,6 +41,7 @@ def case_row(index: int, *, amount: str | None = None, state: str = "正常") ->
         str(30 + index % 300),
         state,
         "2026-10-01",
+        "Asia/Shanghai",
     ]
 
 

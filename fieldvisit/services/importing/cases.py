@@ -35,7 +35,11 @@ class CaseWriter:
     def __init__(self, context: ImportContext) -> None:
         self._ctx = context
         self._teams: dict[str, int] = {}
+        self._zones: dict[
+            int, str
+        ] = {}  # team id → zone: an address's zone unless the file names one
         self._existing: dict[str, Any] = {}
+        self._org_zone: str | None = None
 
     def check(self, validation: Validation) -> None:
         self._teams = repo.team_ids(self._ctx.session)
@@ -53,6 +57,32 @@ class CaseWriter:
         validation.reject(errors)
         numbers = [row.values["case_number"] for row in validation.valid]
         self._existing = repo.cases_by_number(self._ctx.session, self._ctx.creditor_id, numbers)
+        self._zones = repo.team_zones(self._ctx.session)
+        shared = set(self._zones.values())
+        # An organisation whose teams all live in one zone has that zone; otherwise it is asked.
+        self._org_zone = shared.pop() if len(shared) == 1 else None
+        validation.reject(
+            [
+                RowError(row.row, validation.header_of("timezone"), "",
+                         Message("import.error.no_timezone", {}))
+                for row in validation.valid
+                if self._needs_zone(row) and self._zone(row) is None
+            ]
+        )  # fmt: skip
+
+    def _needs_zone(self, row: ValidRow) -> bool:
+        return any(row.values.get(field) for field in ADDRESS_FIELDS)
+
+    def _zone(self, row: ValidRow) -> str | None:
+        """The file's zone for the row, else its case's team's (named or kept), else the one zone
+        all teams share; None when none of these says."""
+        named = row.values.get("timezone")
+        if named:
+            return str(named)
+        team = self._team_id(row.values)
+        if team is None and row.values["case_number"] in self._existing:
+            team = self._existing[row.values["case_number"]].team_id
+        return self._zones.get(team) if team is not None else self._org_zone
 
     def write(self, rows: list[ValidRow]) -> WriteCounts:
         new = [row for row in rows if row.values["case_number"] not in self._existing]
@@ -148,7 +178,9 @@ class CaseWriter:
                 seen.add((debtor_id, kind, text))
                 primary = kind == AddressKind.HOME.value and debtor_id not in has_primary
                 has_primary.update({debtor_id} if primary else set())
-                addresses.append(_address_values(row, debtor_id, kind, text, primary, ctx))
+                addresses.append(
+                    _address_values(row, debtor_id, kind, text, primary, ctx, self._zone(row))
+                )
         repo.insert_plain(ctx.session, m.Address, addresses)
 
     def _update(self, rows: list[ValidRow]) -> int:
@@ -216,7 +248,7 @@ class CaseWriter:
             else:
                 primary = kind == AddressKind.HOME.value and not addresses
                 pending.new_addresses.append(
-                    _address_values(row, debtor_id, kind, text, primary, self._ctx)
+                    _address_values(row, debtor_id, kind, text, primary, self._ctx, self._zone(row))
                 )
         return before, after
 
@@ -265,15 +297,23 @@ def _debtor_values(row: ValidRow, ctx: ImportContext) -> dict[str, Any]:
 
 
 def _address_values(
-    row: ValidRow, debtor_id: int, kind: str, text: str, primary: bool, ctx: ImportContext
+    row: ValidRow,
+    debtor_id: int,
+    kind: str,
+    text: str,
+    primary: bool,
+    ctx: ImportContext,
+    zone: str | None,
 ) -> dict[str, Any]:
+    if zone is None:  # check() refused such rows; a writer never guesses a zone
+        raise ValueError(f"row {row.row}: an address without a time zone")
     return {
         "debtor_id": debtor_id,
         "kind": kind,
         "text": text,
         "city": row.values.get("city"),
         "district": row.values.get("district"),
-        "timezone": row.values.get("timezone") or ctx.timezone.key,
+        "timezone": zone,
         "jurisdiction": (row.values.get("jurisdiction") or "").upper() or None,
         "geocode_quality": GeocodeQuality.NONE.value,
         "is_primary": primary,

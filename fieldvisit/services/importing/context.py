@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -34,7 +33,6 @@ class ImportContext:
     creditor_id: int
     batch_id: int | None
     now: datetime
-    timezone: ZoneInfo
     actor_id: int | None
     audit: AuditLog
     progress: ProgressCallback

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fieldvisit.domain.import_rows import RowError, Validation, ValidRow
 from fieldvisit.domain.messages import Message
@@ -64,12 +65,31 @@ class _LedgerWriter:
 class ContactWriter(_LedgerWriter):
     model = m.Contact
 
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        self._zones: dict[int, str] = {}
+
+    def check(self, validation: Validation) -> None:
+        """A time without an offset is the case's local time: its team's, else its address's."""
+        super().check(validation)
+        ids = [self._cases[row.values["case_number"]][0] for row in validation.valid]
+        self._zones = repo.case_zones(self._ctx.session, ids)
+        validation.reject(
+            [
+                RowError(row.row, validation.header_of("occurred_at"),
+                         str(row.values["occurred_at"]), Message("import.error.no_timezone", {}))
+                for row in validation.valid
+                if row.values["occurred_at"].tzinfo is None
+                and self._cases[row.values["case_number"]][0] not in self._zones
+            ]
+        )  # fmt: skip
+
     def _values(self, row: ValidRow, case_id: int, debtor_id: int) -> dict[str, Any]:
         v = row.values
         occurred: datetime = v["occurred_at"]
         if occurred.tzinfo is None:
-            # The creditor's logs are in local time; the database holds UTC.
-            occurred = occurred.replace(tzinfo=self._ctx.timezone)
+            # The creditor's logs are in the case's local time; the database holds UTC.
+            occurred = occurred.replace(tzinfo=ZoneInfo(self._zones[case_id]))
         return {
             "debtor_id": debtor_id,
             "case_id": case_id,

@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -122,13 +121,11 @@ class ImportService:
         session_factory: sessionmaker[Session],
         audit: AuditLog,
         clock: Clock,
-        *,
-        default_timezone: str = "Asia/Shanghai",
     ) -> None:
+        # No default zone: an address takes the file's time zone column or its case's team's.
         self._session_factory = session_factory
         self._audit = audit
         self._clock = clock
-        self._timezone = ZoneInfo(default_timezone)
 
     def preview(
         self, path: Path, kind: ImportKind, creditor_code: str | None = None, rows: int = 20
@@ -200,7 +197,7 @@ class ImportService:
         mapping = self._mapping(session, creditor, table, request)
         validation = validate_table(request.kind, table, mapping, decimal=request.decimal)
         context = ImportContext(
-            session, creditor, None, self._clock(), self._timezone,
+            session, creditor, None, self._clock(),
             None if actor is None else actor.user_id, self._audit, progress, cancelled,
             currency=request.currency or _creditor_currency(session, creditor),
         )  # fmt: skip
