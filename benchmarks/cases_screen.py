@@ -52,7 +52,9 @@ def generate(db: Database, cases: int, seed: int) -> None:
     with db.session_factory.begin() as s:
         s.execute(insert(m.Creditor), [{"id": 1, "code": "BENCH", "name": "基准银行"}])
         teams = [
-            {"id": t, "code": f"T{t}", "name": f"外访{t}组", "created_at": STAMP} for t in (1, 2, 3)
+            {"id": t, "code": f"T{t}", "name": f"外访{t}组", "timezone": "Asia/Shanghai"}
+            | {"created_at": STAMP}
+            for t in (1, 2, 3)
         ]
         s.execute(insert(m.Team), teams)
         crews = [{"id": c, "team_id": (c + 1) // 2, "name": f"{c}队"} for c in range(1, 7)]
@@ -80,6 +82,7 @@ def _one_case(rng: random.Random, i: int) -> tuple[dict[str, Any], ...]:
         "id": i,
         "debtor_id": i,
         "kind": "home",
+        "timezone": "Asia/Shanghai",
         "is_primary": True,
         "text": f"上海市{district}长寿路{rng.randrange(1, 1500)}号{i % 30}号楼",
         "district": district,

@@ -50,8 +50,10 @@ def build(engine: Engine, cases: int, contacts: int, seed: int) -> list[int]:
     with engine.begin() as c:
         c.execute(insert(m.Creditor), [{"id": 1, "code": "BANK", "name": "Bench bank"}])
         teams = [
-            {"id": 1, "code": "CN", "name": "CN", "rule_profile": "CN", "created_at": STAMP},
-            {"id": 2, "code": "UK", "name": "UK", "rule_profile": "UK", "created_at": STAMP},
+            {"id": 1, "code": "CN", "name": "CN", "rule_profile": "CN", "created_at": STAMP}
+            | {"timezone": "Asia/Shanghai"},
+            {"id": 2, "code": "UK", "name": "UK", "rule_profile": "UK", "created_at": STAMP}
+            | {"timezone": "Europe/London"},
         ]
         c.execute(insert(m.Team), teams)
         users = [

@@ -98,7 +98,13 @@ class _DemoBuilder:
     def _organisation(self) -> None:
         for code, name, districts in words.TEAMS:
             office = next(d for d in words.DISTRICTS if d[0] == districts[0])
-            team = m.Team(code=code, name=name, rule_profile="CN", created_at=self.stamp)
+            team = m.Team(
+                code=code,
+                name=name,
+                rule_profile="CN",
+                timezone="Asia/Shanghai",  # the demo's branch is in Shanghai
+                created_at=self.stamp,
+            )
             self.session.add(team)
             self.teams[code] = team
             self._user(f"mgr.{code.lower()}", Role.MANAGER, team)

@@ -41,8 +41,8 @@ def seed(factory: sessionmaker[Session]) -> Seeded:
     """Two teams, one crew each, five users and four cases with a full history on the first."""
     with factory.begin() as s:
         creditor = m.Creditor(code="BANK", name="银行")
-        team_a = m.Team(code="A", name="Team A", created_at=STAMP)
-        team_b = m.Team(code="B", name="Team B", created_at=STAMP)
+        team_a = m.Team(code="A", name="Team A", timezone="Asia/Shanghai", created_at=STAMP)
+        team_b = m.Team(code="B", name="Team B", timezone="Asia/Shanghai", created_at=STAMP)
         crew_a, crew_b = m.Crew(team=team_a, name="甲一队"), m.Crew(team=team_b, name="乙一队")
         s.add_all([creditor, team_a, team_b, crew_a, crew_b])
         collector = _user(s, "col.a", Role.COLLECTOR, team_a)
@@ -120,6 +120,7 @@ def seed(factory: sessionmaker[Session]) -> Seeded:
                     district=district,
                     lat=lat,
                     lon=None if lat is None else 121.5,
+                    timezone="Asia/Shanghai",
                     is_primary=True,
                 )
             )
@@ -158,6 +159,7 @@ def _history(s: Session, case_id: int, debtor_id: int) -> None:
             kind="work",
             text="上海市黄浦区南京东路1号 某公司",
             district="黄浦区",
+            timezone="Asia/Shanghai",
         )
     )
     s.add(m.AddressRiskNote(address_id=address.id, category="dog", note="有狗", created_at=STAMP))

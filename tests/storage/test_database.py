@@ -25,7 +25,7 @@ def test_timestamps_come_back_tz_aware_in_utc(database: Database) -> None:
     shanghai = timezone(timedelta(hours=8))
     written = datetime(2026, 12, 1, 9, 30, tzinfo=shanghai)
     with database.session_factory.begin() as session:
-        session.add(m.Team(code="T", name="Team", created_at=written))
+        session.add(m.Team(code="T", name="Team", timezone="UTC", created_at=written))
     with database.session_factory() as session:
         team = session.query(m.Team).one()
     assert team.created_at == written
@@ -38,7 +38,9 @@ def test_naive_timestamps_are_refused(database: Database) -> None:
         pytest.raises(StatementError, match="naive datetime"),
         database.session_factory.begin() as session,
     ):
-        session.add(m.Team(code="T", name="Team", created_at=datetime(2026, 12, 1, 9, 30)))
+        session.add(
+            m.Team(code="T", name="Team", timezone="UTC", created_at=datetime(2026, 12, 1, 9, 30))
+        )
         session.flush()
 
 

@@ -88,7 +88,8 @@ class Address(Base):
     district: Mapped[str | None] = mapped_column(String(64), index=True)
     lat: Mapped[float | None]  # WGS-84
     lon: Mapped[float | None]
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # No default: the zone of the place itself (import file, team, geocoder), never a guess.
+    timezone: Mapped[str] = mapped_column(String(64))
     # A rule profile for this place (a US case in Massachusetts gets US-MA); None: the case's.
     jurisdiction: Mapped[str | None] = mapped_column(String(16))
     geocode_quality: Mapped[str] = mapped_column(String(16), default="none")

@@ -19,7 +19,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(100))
     # The rule profile of the team's cases, unless an address names its own jurisdiction.
     rule_profile: Mapped[str] = mapped_column(String(16), default="CN")
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # No default: a team is created with its zone (set-up asks), and its days follow it.
+    timezone: Mapped[str] = mapped_column(String(64))
     # A holiday calendar subdivision where the profile needs one (a German state, a UK nation).
     holiday_region: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
