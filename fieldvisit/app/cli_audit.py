@@ -57,6 +57,7 @@ def verify_chain(args: argparse.Namespace) -> int:
         key = load_key(args.key_file or audit_key_path(backend.url))
         anchors = AnchorStore(args.anchors or anchor_path(backend.url))
         report = verify_audit(backend.database.session_factory, key, anchors)
+        zone = backend.services.users.zone(None)  # the organisation's, with its offset
     lang = args.lang
     print(
         translate(
@@ -70,7 +71,8 @@ def verify_chain(args: argparse.Namespace) -> int:
     if report.anchor is None:
         print(translate("records.verify.no_anchor", lang, path=anchors.path))
     else:
-        print(translate("records.verify.anchor", lang, seq=report.anchor.seq, at=report.anchor.at))
+        at = report.anchor.at.astimezone(zone).isoformat(timespec="seconds")
+        print(translate("records.verify.anchor", lang, seq=report.anchor.seq, at=at))
     for problem in report.problems[:MAX_SHOWN]:
         print(render(problem, lang))
     if len(report.problems) > MAX_SHOWN:

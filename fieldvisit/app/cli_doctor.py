@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# A fixed self-test day at a place in Shanghai: the zone is that place's (data, not a default).
 _TINY_PROBLEM: dict[str, Any] = {
     "version": 1,
     "date": "2026-12-01",

@@ -181,11 +181,17 @@ def show_last_import(args: argparse.Namespace) -> int:
         at = last_import_time(
             backend.database.session_factory, ImportKind(args.kind), args.creditor
         )
+        zone = backend.services.users.zone(None)  # the organisation's, with its offset
     kind = translate(f"import.kind.{args.kind}", args.lang)
     if at is None:
         print(translate("cli.import.never", args.lang, kind=kind))
     else:
         print(
-            translate("cli.import.last", args.lang, kind=kind, at=at.isoformat(timespec="seconds"))
+            translate(
+                "cli.import.last",
+                args.lang,
+                kind=kind,
+                at=at.astimezone(zone).isoformat(timespec="seconds"),
+            )
         )
     return 0

@@ -135,6 +135,7 @@ def run_outages(args: argparse.Namespace) -> int:
         actor = actor_by_username(services.safety, args.user)
         if args.ack is not None:
             services.notify.health.acknowledge(actor, args.ack)
+        zone = services.users.zone(actor.team_id)  # the reader's team's, with its offset
         for outage in services.notify.health.outages(actor):
             key = "notify.cli.outage_over" if outage.recovered_at else "notify.cli.outage"
             print(
@@ -143,7 +144,7 @@ def run_outages(args: argparse.Namespace) -> int:
                     args.lang,
                     id=outage.id,
                     watcher=outage.watcher_id,
-                    at=outage.last_beat_at.isoformat(timespec="seconds"),
+                    at=outage.last_beat_at.astimezone(zone).isoformat(timespec="seconds"),
                 )
             )
     return 0

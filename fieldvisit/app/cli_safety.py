@@ -93,7 +93,10 @@ def print_board(args: argparse.Namespace) -> int:
         services = backend.services
         snapshot = services.safety_board.snapshot(actor_by_username(services.safety, args.user))
     key = "safety.cli.watcher_silent" if snapshot.watcher.silent else "safety.cli.watcher_ok"
-    print(translate(key, args.lang, at=snapshot.watcher.last_beat or "-"))
+    beat = snapshot.watcher.last_beat
+    # In the viewer's team's zone, with its offset (ISO 8601), never a bare UTC time.
+    at = beat.astimezone(snapshot.zone).isoformat(timespec="seconds") if beat else "-"
+    print(translate(key, args.lang, at=at))
     for row in snapshot.rows:
         alarms = ", ".join(
             f"{a.kind.value}/{a.step}/{a.state.value}/{a.acknowledged_by or '-'}"

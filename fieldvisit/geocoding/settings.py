@@ -1,4 +1,4 @@
-"""Geocoding settings: which provider, where its server is, how fast to ask, the default zone."""
+"""Geocoding settings: which provider, where its server is, how fast to ask, how to find zones."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from fieldvisit.domain.errors import ValidationError
 
 PROVIDERS: tuple[str, ...] = ("nominatim", "baidu", "arcgis")
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,7 @@ class GeocodingSettings:
 
     ``domain``/``scheme`` point Nominatim at a team's own server (``geo.example.cn:8080``, http).
     ``timezone_library`` names an optional package that derives a zone from coordinates
-    (``timezonefinder``); without it every address gets ``default_timezone``.
+    (``timezonefinder``); without it an address keeps the zone its import or team gave it.
     """
 
     provider: str = "nominatim"
@@ -30,7 +29,6 @@ class GeocodingSettings:
     timeout_seconds: float = 10.0
     max_retries: int = 4
     backoff_seconds: float = 2.0
-    default_timezone: str = DEFAULT_TIMEZONE
     timezone_library: str | None = None
     proxies: Mapping[str, str] | None = field(default=None)
 
@@ -48,7 +46,7 @@ class GeocodingSettings:
 def settings_from_mapping(section: Mapping[str, str]) -> GeocodingSettings:
     """Settings from an INI section (strings); missing keys keep their defaults."""
     values: dict[str, object] = {}
-    for name in ("provider", "domain", "scheme", "api_key", "user_agent", "default_timezone"):
+    for name in ("provider", "domain", "scheme", "api_key", "user_agent"):
         if section.get(name, "").strip():
             values[name] = section[name].strip()
     for name in ("country_codes", "timezone_library"):

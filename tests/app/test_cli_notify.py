@@ -76,6 +76,8 @@ def test_the_safety_lead_lists_and_acknowledges_a_watcher_outage(
     database.dispose()
     assert main([*watch, "--now", (T0 + timedelta(minutes=2)).isoformat()]) == 0
     assert main(["--lang", "en", "notify", "outages", *db, "--user", "lead"]) == 0
-    assert "#1 watcher server-a silent since 2026-12-01T02:00:00+00:00" in capsys.readouterr().out
+    assert (
+        "#1 watcher server-a silent since 2026-12-01T10:00:00+08:00" in capsys.readouterr().out
+    )  # Shanghai: the teams' zone
     assert main(["--lang", "en", "notify", "outages", *db, "--user", "lead", "--ack", "1"]) == 0
     assert "server-a" not in capsys.readouterr().out

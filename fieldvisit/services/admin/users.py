@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import NotFoundError
+from fieldvisit.services.records.local_days import viewer_zone
 from fieldvisit.storage import models as m
 
 
@@ -40,6 +42,11 @@ class UserDirectory:
                 UserChoice(u.id, u.username, u.display_name, Role(u.role), team)
                 for u, team in session.execute(statement)
             ]
+
+    def zone(self, team_id: int | None) -> ZoneInfo:
+        """The zone a team reads times in (``None``: the organisation's; see viewer_zone)."""
+        with self._session_factory() as session:
+            return viewer_zone(session, team_id)
 
     def user_id(self, username: str) -> int:
         """The id of the user called ``username``, active or not."""
