@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from zoneinfo import available_timezones
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QInputDialog,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldvisit.domain.access import Permission, allows
 from fieldvisit.domain.enums import Role
@@ -36,8 +46,8 @@ from fieldvisit.services.admin.organisation import (
 from fieldvisit.ui.admin.org_tab import FieldSpec, RecordTab
 from fieldvisit.ui.context import ScreenContext
 
-ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "America/New_York", "America/Chicago",
-         "America/Los_Angeles", "Europe/London", "Europe/Dublin", "Europe/Berlin")  # fmt: skip
+# Every zone the system knows, after a blank: a new team's zone is chosen, never pre-filled.
+ZONES = ("", *sorted(available_timezones()))
 _F = FieldSpec
 CREW_FIELDS = (
     _F("team", key=True), _F("name", key=True), _F("members"),
@@ -46,6 +56,15 @@ CREW_FIELDS = (
     _F("break_latest", in_table=False), _F("break_minutes", in_table=False), _F("max_visits"),
     _F("speed_kmh", in_table=False),
 )  # fmt: skip
+
+
+def _searchable(box: QLineEdit | QComboBox) -> None:
+    """Typing any part of a zone ("york") lists the zones that contain it, in a pop-up."""
+    completer = box.completer() if isinstance(box, QComboBox) else None
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
 
 
 class OrganisationScreen(QWidget):
@@ -59,6 +78,7 @@ class OrganisationScreen(QWidget):
         self.teams = RecordTab(
             (_F("code", key=True), _F("name"), _F("profile", choices=self._org.profiles()),
              _F("timezone", choices=ZONES), _F("holiday_region")), lang, self)  # fmt: skip
+        _searchable(self.teams.inputs["timezone"])
         self.crews = RecordTab(CREW_FIELDS, lang, self)
         roles = tuple(r.value for r in Role)
         self.people = RecordTab(
