@@ -8,6 +8,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fieldvisit.app.wiring import Backend, command_backend
 from fieldvisit.domain.clock import Clock, system_clock
@@ -95,7 +96,8 @@ def print_board(args: argparse.Namespace) -> int:
     key = "safety.cli.watcher_silent" if snapshot.watcher.silent else "safety.cli.watcher_ok"
     beat = snapshot.watcher.last_beat
     # In the viewer's team's zone, with its offset (ISO 8601), never a bare UTC time.
-    at = beat.astimezone(snapshot.zone).isoformat(timespec="seconds") if beat else "-"
+    zone = ZoneInfo(snapshot.zone)
+    at = beat.astimezone(zone).isoformat(timespec="seconds") if beat else "-"
     print(translate(key, args.lang, at=at))
     for row in snapshot.rows:
         alarms = ", ".join(

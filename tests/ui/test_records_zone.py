@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
@@ -14,7 +13,7 @@ AT = datetime(2026, 12, 2, 3, 30, tzinfo=UTC)
 
 
 def _row(record_id: int, zone: str) -> RecordRow:
-    return RecordRow(record_id, 1, "C1", "Z**", AT, "T", "A", "paid", "CODE", ZoneInfo(zone))
+    return RecordRow(record_id, 1, "C1", "Z**", AT, "T", "A", "paid", "CODE", zone)
 
 
 def test_times_show_in_the_records_team_zone_with_its_offset() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,7 +82,10 @@ class BoardSnapshot:
     rows: tuple[BoardRow, ...]
     watcher: WatcherStatus
     notices: tuple[StandDownNotice, ...]
-    zone: ZoneInfo  # the viewer's team's: the board's clock times read as that team lives them
+    # The viewer's team's IANA zone: the board's clock times read as that team lives them. A
+    # name, not a ZoneInfo, so the team server can send it; UTC (shown with its offset) only
+    # where nothing names one.
+    zone: str = "UTC"
 
     @property
     def alarm_keys(self) -> frozenset[tuple[int, str, int]]:
@@ -105,7 +107,7 @@ class SafetyBoard:
             rows = [self._row(s, row, now) for row in self._sessions(s, actor)]
             watcher = self._watcher(s, now)
             notices = _notices(s, now)
-            zone = viewer_zone(s, actor.team_id)
+            zone = viewer_zone(s, actor.team_id).key
         rows.sort(key=lambda r: (r.urgency, r.expected_end))
         return BoardSnapshot(now, tuple(rows), watcher, notices, zone)
 

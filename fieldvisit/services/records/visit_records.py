@@ -53,7 +53,9 @@ class RecordRow:
     crew: str
     outcome_code: str
     code: str
-    timezone: ZoneInfo  # the record's team's: its time and day as the team lives them
+    # The record's team's IANA zone: its time and day as the team lives them (a name, so the
+    # team server can send it).
+    timezone: str = "UTC"
 
 
 class RecordsService:
@@ -78,7 +80,7 @@ class RecordsService:
                     crew,
                     r.outcome_code,
                     verification_code(r.id, r.content_hash),
-                    zones[team_id],
+                    zones[team_id].key,
                 )
                 for r, case, debtor, team, crew, team_id in session.execute(statement)
             ]

@@ -186,7 +186,7 @@ class SafetyBoardWidget(QWidget):
     def _on_snapshot_loaded(self, snapshot: BoardSnapshot) -> None:
         self.snapshot = snapshot
         if not self._fixed_zone:
-            self._set_zone(snapshot.zone)
+            self._set_zone(ZoneInfo(snapshot.zone))
         selected = self.selected_row()
         self.model.set_rows(snapshot.rows, snapshot.at)
         self._reselect(selected.session_id if selected else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -55,7 +56,8 @@ class RecordTableModel(QAbstractTableModel):
             return translate(f"records.outcome.{value}", self._lang)
         if attribute == "recorded_at":
             # In the record's team's zone, with its offset: teams may live in different zones.
-            return value.astimezone(row.timezone).isoformat(sep=" ", timespec="minutes")
+            zone = ZoneInfo(row.timezone)
+            return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")
         return str(value)
 
     def headerData(  # noqa: N802
