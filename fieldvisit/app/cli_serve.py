@@ -119,7 +119,7 @@ def build_app(args: argparse.Namespace) -> Any:
     watcher = None
     if not args.no_watcher:
         watcher = LeaderWatcher(
-            engine, backend.watcher(), bus.publish, interval=args.watch_interval
+            engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
         )
     ctx = ServerContext(services, engine, bus, _solve_document, watcher)
     return create_app(ctx)

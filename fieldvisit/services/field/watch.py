@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.domain.enums import AlarmState, SafetySessionState
 from fieldvisit.domain.errors import FieldVisitError
-from fieldvisit.domain.safety_machine import sweep, tick
+from fieldvisit.domain.safety_machine import next_due, sweep, tick
 from fieldvisit.domain.safety_state import AlarmRaised, SafetyState, Transition
 from fieldvisit.services.field.effects import transact
 from fieldvisit.services.field.notify_health import retire
@@ -48,6 +48,7 @@ class WatchReport:
     sessions: int
     raised: tuple[RaisedAlarm, ...]
     reminders: int
+    next_due: datetime | None = None  # the earliest timer of the sessions it saw
 
 
 def default_watcher_id() -> str:
@@ -75,9 +76,10 @@ class SafetyWatcher:
         raised: list[RaisedAlarm] = []
         reminders = 0
         pending = self._pending()
+        due: list[datetime] = []
         for session_id, zone in pending:
             try:
-                _state, applied = transact(
+                state, applied = transact(
                     self._deps, session_id, None, self._step(now, ZoneInfo(zone))
                 )
             except FieldVisitError as exc:  # changed under our feet: next pass sees it fresh
@@ -85,13 +87,16 @@ class SafetyWatcher:
                 continue
             raised.extend(RaisedAlarm(session_id, alarm) for alarm in applied.raised)
             reminders += applied.reminders
+            session_due = next_due(state, self._deps.policy, now)
+            if session_due is not None:
+                due.append(session_due)
         self._review_promises(now)
         for hook in self._after_pass:
             try:
                 hook(self.watcher_id)
             except Exception:  # the alarms are stored; the next pass tries again
                 _log.exception("after-pass hook %r failed", hook)
-        return WatchReport(now, len(pending), tuple(raised), reminders)
+        return WatchReport(now, len(pending), tuple(raised), reminders, min(due, default=None))
 
     def run_forever(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
         """Until ``stop`` is set; a database that is briefly unreachable is retried, not fatal."""
