@@ -1,4 +1,4 @@
-"""The server's watcher raises a missed check-out as its grace period ends, not an interval later."""
+"""The server's watcher raises a missed check-out as its grace ends, not an interval later."""
 
 from __future__ import annotations
 
