@@ -25,7 +25,7 @@ from fieldvisit.domain.safety_state import AlarmRaised, SafetyState, Transition
 from fieldvisit.services.field.effects import transact
 from fieldvisit.services.field.notify_health import retire
 from fieldvisit.services.field.promises import review_promises
-from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.store import SafetyDeps, load_state
 from fieldvisit.storage import models as m
 
 # Run after each pass, once its transactions have committed (escalation delivery, watcher
@@ -76,8 +76,8 @@ class SafetyWatcher:
         raised: list[RaisedAlarm] = []
         reminders = 0
         pending = self._pending()
-        due: list[datetime] = []
-        for session_id, zone in pending:
+        acting, due = self._due_now(pending, now)
+        for session_id, zone in acting:
             try:
                 state, applied = transact(
                     self._deps, session_id, None, self._step(now, ZoneInfo(zone))
@@ -123,6 +123,30 @@ class SafetyWatcher:
             return state, effects
 
         return step
+
+    def _due_now(
+        self, pending: list[tuple[int, str]], now: datetime
+    ) -> tuple[list[tuple[int, str]], list[datetime]]:
+        """The sessions a step is due for now, and when the others fall due.
+
+        Read without locks in one session, so a pass over many quiet sessions costs reads, not
+        a locking transaction each; a session changed since is re-read by ``transact``.
+        """
+        acting: list[tuple[int, str]] = []
+        later: list[datetime] = []
+        policy = self._deps.policy
+        with self._deps.session_factory() as s:
+            for session_id, zone in pending:
+                state = load_state(s, s.get_one(m.SafetySession, session_id))
+                due = next_due(state, policy, now)
+                sweep_due = not state.closed and not any(a.active for a in state.alarms)
+                if (due is not None and due <= now) or (
+                    sweep_due and _end_of_day_passed(state, now, ZoneInfo(zone), policy.end_of_day)
+                ):
+                    acting.append((session_id, zone))
+                elif due is not None:
+                    later.append(due)
+        return acting, later
 
     def _pending(self) -> list[tuple[int, str]]:
         """Open sessions, and closed ones whose (duress) alarm still has to climb."""
