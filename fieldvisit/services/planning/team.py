@@ -95,8 +95,8 @@ class TeamPlanningService:
         # The versions planning starts from: a crew's round saved meanwhile refuses hand-out.
         versions = {c.id: self._rounds.current_version(c.id, request.day) for c in context.crews}
         plan = (planner or self._planner)(context.problem, budget)
-        routes = {route.crew: route for route in plan.routes}
-        return self._result(actor, context, request, routes, plan.unscheduled, {}, versions)
+        routes, problems = self._own_times(context, {route.crew: route for route in plan.routes})
+        return self._result(actor, context, request, routes, plan.unscheduled, problems, versions)
 
     def move(
         self, actor: Actor, team_plan: TeamPlan, case_id: int, to_crew_id: int, position: int
@@ -126,7 +126,7 @@ class TeamPlanningService:
             numbers = load_case_numbers(s, [i for order in orders.values() for i in order])
         for crew_id in changed:
             routes[str(crew_id)], problems[crew_id] = evaluated(
-                context.problem, str(crew_id), orders[crew_id], numbers
+                context.own_problem(crew_id), str(crew_id), orders[crew_id], numbers
             )
         versions = {c.crew_id: c.version for c in team_plan.crews}
         return self._result(
@@ -205,6 +205,28 @@ class TeamPlanningService:
         }
         midnight = datetime.combine(request.day, time(0), ZoneInfo(crews[0].timezone))
         return team_context(crews, verdicts, places, request.template, midnight)
+
+    def _own_times(
+        self, context: TeamContext, routes: Mapping[str, rm.Route]
+    ) -> tuple[dict[str, rm.Route], dict[int, tuple[Message, ...]]]:
+        """Each route re-timed at its crew's own speed, in the order the planner chose.
+
+        The planner drove every crew at the slowest crew's speed; a faster crew reaches each
+        stop no later than that, so its order stays legal and only its times move earlier.
+        """
+        out, problems = dict(routes), {}
+        faster = [c.id for c in context.crews if context.own_problem(c.id) is not context.problem]
+        if not faster:
+            return out, {}
+        order = {crew_id: [int(s.visit) for s in routes[str(crew_id)].stops] for crew_id in faster}
+        with self._session_factory() as s:
+            numbers = load_case_numbers(s, [i for ids in order.values() for i in ids])
+        for crew_id in faster:
+            own = context.own_problem(crew_id)
+            out[str(crew_id)], problems[crew_id] = evaluated(
+                own, str(crew_id), order[crew_id], numbers
+            )
+        return out, problems
 
     def _result(
         self,
