@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.declarations import DoorstepDeclaration
 from fieldvisit.domain.enums import AvailabilityKind, Channel
 from fieldvisit.domain.outcomes import (
     BLACKOUT_OUTCOMES,
@@ -40,7 +41,11 @@ def apply_consequences(
     outcome: VisitOutcome,
     blackout: Blackout | None,
     at: datetime,
+    *,
+    declared: DoorstepDeclaration | None = None,
 ) -> None:
+    """``declared``: the debtor stated their own times at the door; they replace the blackout
+    a "not at this time" or "not here" outcome would otherwise guess."""
     now = deps.clock()
     case = s.get_one(m.Case, visit.case_id)
     changes = _money(s, visit, case, outcome, at, now)
@@ -49,7 +54,7 @@ def apply_consequences(
         # No further visit is planned until the dispute or complaint is dealt with.
         changes["case_state"] = {"before": case.state, "after": new_state.value}
         case.state, case.state_changed_at, case.updated_at = new_state.value, now, now
-    if outcome.outcome in BLACKOUT_OUTCOMES:
+    if outcome.outcome in BLACKOUT_OUTCOMES and declared is None:
         changes["blackout"] = _declare(s, actor, visit, case, outcome, blackout, at, now)
     _contact(s, visit, case, outcome, at, now)
     if changes:
