@@ -10,7 +10,7 @@ import pytest
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import Role
 from fieldvisit.services.planning.eligibility import EligibilityService
-from fieldvisit.services.planning.eligibility_model import CaseEligibility
+from fieldvisit.services.planning.eligibility_model import CaseEligibility, checks_document
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
 from tests.services.eligibility_builders import Builder
@@ -53,8 +53,12 @@ def test_a_regional_holiday_counts_for_the_crew_of_that_region_only(lite: Databa
     assert "RDG" in reason.source.en  # the profile's legal source stays named
     # The rule set the verdict was made with records the region (its hash changes with it).
     assert bavarian.ruleset.ruleset_hash != prussian.ruleset.ruleset_hash
+    assert checks_document(bavarian)["holiday_region"] == "BY"  # stored with a planned stop
+    assert checks_document(prussian)["holiday_region"] == "BE"
     set_team(lite, munich, holiday_region=None)
-    assert _holidays(service.for_case(OFFICER, in_munich, EPIPHANY, south)) == []
+    plain = service.for_case(OFFICER, in_munich, EPIPHANY, south)
+    assert _holidays(plain) == []
+    assert "holiday_region" not in checks_document(plain)
 
 
 def test_a_case_under_another_profile_keeps_that_profiles_calendar(lite: Database) -> None:

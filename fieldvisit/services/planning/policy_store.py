@@ -64,6 +64,7 @@ def ruleset_for(
         profile_version=ruleset.version,
         policy_version=found.version if found else None,
         ruleset_hash=ruleset.hash,
+        holiday_region=ruleset.holiday_region,
     )
     return ruleset, used
 
