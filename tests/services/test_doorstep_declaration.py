@@ -94,6 +94,16 @@ def test_a_refusal_of_visits_blocks_that_address_every_day(world: World) -> None
         assert result.intervals == ()
 
 
+def test_not_here_keeps_its_address_block_beside_declared_times(world: World) -> None:
+    _check_out(world, MORNINGS, OutcomeCode.NOT_HERE)
+    with world.db.session_factory() as s:
+        rows = s.scalars(select(m.Availability).order_by(m.Availability.id)).all()
+    assert [(r.address_id, r.start_time) for r in rows] == [
+        (world.address_id, time(0)),  # the outcome's own: not at this address, all day
+        (None, time(9)),  # and the times the debtor declared
+    ]
+
+
 def test_a_failed_check_out_keeps_no_declaration(world: World) -> None:
     visit_id = _check_out(world, MORNINGS)
     again = CheckOut(visit_id, outcome(OutcomeCode.REFUSED), declaration=MORNINGS)
