@@ -14,7 +14,7 @@ from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.planner import solve
 from fieldvisit.services.admin.users import UserDirectory
 from fieldvisit.services.audit import AuditLog
-from fieldvisit.services.planning.day import DayRequest, PlanningService
+from fieldvisit.services.planning.day import DayRequest, PlanningService, RestOfDay
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.team import TeamPlanningService
@@ -130,3 +130,19 @@ def test_the_team_plan_times_each_crew_at_its_own_speed(demo: Database) -> None:
         order,
     )
     assert alone.travel_seconds == moved.crew(crews[0]).plan.travel_seconds
+
+
+def test_a_mid_day_re_plan_drives_at_the_crews_speed(demo: Database) -> None:
+    crews, member, _ = _crews(demo)
+    planning = _planning(demo)
+    first = planning.optimise(member, DayRequest(crews[0], DAY), BUDGET)
+    here = (first.stops[0].lat, first.stops[0].lon)  # standing at the first stop at 11:00
+    rest = RestOfDay(first.stops[0].start.replace(hour=11, minute=0), here, break_taken=False)
+    quick = planning.replan(member, DayRequest(crews[0], DAY), rest, BUDGET)
+    set_crew(demo, crews[0], speed_kmh=5.0)
+    slow = planning.replan(member, DayRequest(crews[0], DAY), rest, BUDGET)
+    assert quick.stops
+    assert slow.stops
+    # The first drive from where the crew stands takes the slow crew longer (or it stays put).
+    assert slow.stops[0].travel_seconds_before >= quick.stops[0].travel_seconds_before
+    assert slow.travel_seconds / max(1, len(slow.stops)) > quick.travel_seconds / len(quick.stops)
