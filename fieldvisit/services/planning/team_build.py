@@ -7,7 +7,8 @@ first crew that may visit it; every placed stop is re-checked for its own crew a
 Crews may travel at different speeds (the Organisation set-up stores one per crew), but the
 planner reads one travel matrix. The shared problem therefore drives at the slowest crew's speed,
 so every time it plans is reachable by whichever crew gets the stop; each crew's own context
-carries the matrix at its own speed, and its route is re-timed on it (``own_problem``).
+carries the matrix at its own speed (``own_problem``): a faster crew then fills the time it saves
+with left-out visits on its own day (``fill_in_problem``) and its route is re-timed on it.
 """
 
 from __future__ import annotations
@@ -140,6 +141,25 @@ def _problem(
         )
     specs = tuple(routing_crew(crew, template, midnight, i) for i, crew in enumerate(crews))
     return rm.Problem(tuple(visits), specs, crew_travel(_slowest(crews), points)), points
+
+
+def fill_in_problem(
+    context: TeamContext, crew_id: int, kept: Sequence[str], free: Sequence[str]
+) -> rm.Problem | None:
+    """One crew's day at its own speed: its ``kept`` visits required, ``free`` ones it may add.
+
+    A crew faster than the slowest had its visits chosen at the slowest speed; this lets it use
+    the time it saves. None when there is nothing the crew may add.
+    """
+    problem, crew = context.own_problem(crew_id), str(crew_id)
+    spec = problem.crew(crew)
+    open_ = [problem.visit(v) for v in free if problem.may_serve(spec, problem.visit(v))]
+    if not open_:
+        return None
+    visits = [dataclasses.replace(problem.visit(v), required=True) for v in kept]
+    visits += [dataclasses.replace(v, required=False) for v in open_]
+    visits = [dataclasses.replace(v, allowed_crews=None, pinned_crew=None) for v in visits]
+    return rm.Problem(tuple(visits), (spec,), problem.travel)
 
 
 def _slowest(crews: Sequence[CrewInfo]) -> CrewInfo:
