@@ -40,6 +40,7 @@ class TodayStop:
     stop_status: str = StopStatus.PLANNED.value
     approval: str = StopApproval.NONE.value  # "pending": a re-plan's new exception awaits a manager
     debtor: str = ""  # the debtor's name, in full for the crew of an approved round
+    currency: str = ""  # the case's ISO 4217 code, for the amounts of its check-out
 
     @property
     def workable(self) -> bool:
@@ -203,6 +204,7 @@ def _today(s: Session, saved: m.Round, full: bool) -> TodayRound:
                 stop.status,
                 stop.approval,
                 case.debtor.name if full else mask_name(case.debtor.name),
+                case.currency,
             )
         )
     zone = s.get_one(m.Crew, saved.crew_id).team.timezone
