@@ -64,7 +64,7 @@ def has_tables(path: Path) -> bool:
     """Whether the schema was ever committed (a kill during the first migration leaves none)."""
     with contextlib.closing(sqlite3.connect(path)) as connection:
         found = connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='audit_log'"
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
         ).fetchone()
     return bool(found[0])
 
@@ -163,7 +163,7 @@ def crews_of_team(url: str, team_id: int) -> int:
         )
 
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "COMMIT", "RELEASE")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "COMMIT", "RELEASE", "CREATE", "DROP", "ALTER")
 
 
 def cli_killing_itself(argv: list[str], at_write: int, count_file: str) -> None:

@@ -103,3 +103,51 @@ def test_kill_during_a_plan_save_leaves_no_round_without_stops(
         assert checks.audit_verify(url)[0] == 0, checks.audit_verify(url)[1]
         assert checks.rounds_without_stops(url) == []
         assert checks.count_rows(url, m.Round) - before in (0, saved)
+
+
+def test_the_demo_key_is_in_place_before_the_demo_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill -9 right after the demo's commit must not leave its chain without its key. With
+    the key kept elsewhere (a settings file, PostgreSQL) it used to be written after the commit,
+    and ``audit verify`` then said the key was missing."""
+    from typing import Any
+
+    from fieldvisit.app.cli import main
+    from fieldvisit.demo import build
+
+    database = tmp_path / "demo.db"
+    key = tmp_path / "keys" / "demo.key"
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(key))
+    seen: list[bool] = []
+    original = build.create_demo
+
+    def create_demo(*args: Any, **kwargs: Any) -> Any:
+        summary = original(*args, **kwargs)
+        seen.append(key.exists())  # the demo has committed: the moment a kill would hit
+        return summary
+
+    monkeypatch.setattr(build, "create_demo", create_demo)
+    argv = ["demo", "--db", f"sqlite:///{database}", "--today", DEMO_TODAY.isoformat()]
+    assert main(argv) == 0
+    assert seen == [True]
+    assert key.read_text() == DEMO_AUDIT_KEY.hex()
+
+
+def test_a_kill_during_the_first_migration_leaves_a_database_that_opens_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's driver ran each CREATE TABLE outside any transaction, so a kill in the middle
+    of setting up a new database left some tables and no revision; every later start then
+    failed on "table already exists" (found by benchmarks/robustness/kill9.py, demo run 18)."""
+    from fieldvisit.app.cli import main
+
+    monkeypatch.setenv("FIELDVISIT_AUDIT_KEY_FILE", str(tmp_path / "demo.key"))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    argv = ["demo", "--db", url, "--today", DEMO_TODAY.isoformat()]
+    # Write 12: well inside the first migration (dozens of tables), before any demo row.
+    assert _run(argv, 12, tmp_path / "count") == -9
+    assert checks.integrity_problems(tmp_path / "demo.db") == []
+    assert not checks.has_tables(tmp_path / "demo.db")  # all of the schema or none of it
+    assert main(argv) == 0
+    assert checks.audit_verify(url)[0] == 0
