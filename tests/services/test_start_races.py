@@ -93,3 +93,60 @@ def test_partners_starting_two_stops_at_once_both_get_their_visit(
         statuses = {s.get_one(m.Round, round_id).status for round_id in round_ids}
     assert {stop for pair in pairs for stop in pair} <= started
     assert statuses == {"in_progress"}
+
+
+def test_a_planner_editing_the_round_the_crew_starts_gets_words_not_a_traceback(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Editing an approved round replaces its stops; the crew starting one of them at that
+    moment made the edit fail on the visit's key to the stop (a 500 on the server)."""
+    from fieldvisit.domain.errors import FieldVisitError
+    from fieldvisit.routing.budget import Budget
+    from fieldvisit.services.planning.day import DayRequest
+    from fieldvisit.storage import models as m
+
+    url = request.getfixturevalue("pg_demo")
+    services = _services(url)
+    round_ids, names = _approved_rounds(services, RACES // 2)
+    planner, crew = _actor(services, names[0]), _actor(services, names[1])
+    jobs = []
+    with services.safety.session_factory() as s:
+        for round_id in round_ids:
+            saved = s.get_one(m.Round, round_id)
+            request_ = DayRequest(CREW, saved.plan_date)
+            plan = services.plan.planning.optimise(planner, request_, Budget(seconds=0.2, seed=2))
+            jobs.append((plan, saved.version, saved.stops[0].id))
+    clients = [_services(url) for _ in range(2)]
+    barrier = threading.Barrier(2, timeout=60)
+    outcomes: list[tuple[str, str]] = []
+
+    def act(number: int) -> None:
+        for plan, version, stop_id in jobs:
+            barrier.wait()
+            try:
+                if number == 0:
+                    clients[0].plan.rounds.save_draft(planner, plan, version)
+                else:
+                    clients[1].field.today.start(crew, stop_id)
+                outcomes.append(("won", ""))
+            except FieldVisitError as exc:
+                outcomes.append(("told", exc.message.id))
+            except Exception as exc:  # the defect this test is about
+                outcomes.append(("traceback", f"{type(exc).__name__}: {exc}"))
+
+    threads = [threading.Thread(target=act, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert len(outcomes) == 2 * len(jobs)
+    assert [o for o in outcomes if o[0] == "traceback"] == []
+    with services.safety.session_factory() as s:
+        for round_id in round_ids:
+            saved = s.get_one(m.Round, round_id)
+            started = s.scalars(
+                select(m.Visit.id).where(m.Visit.round_stop_id.in_([st.id for st in saved.stops]))
+            ).all()
+            # Either the crew's start won (the round is under way with its visit) or the edit
+            # did (a draft again, no visit): never both, never a visit of a replaced stop.
+            assert (saved.status, bool(started)) in (("in_progress", True), ("draft", False))
