@@ -120,9 +120,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.detail:
                 for seed, run in zip(seeds, runs, strict=True):
                     if run.value[:2] != best[:2] or run.value[2] < best[2]:
-                        print(f"  {name} n={len(problem.visits)} crews={len(problem.crews)} "
-                              f"seed {seed}: {run.value} best {best} {run.seconds:.2f}s",
-                              flush=True)
+                        print(
+                            f"  {name} n={len(problem.visits)} crews={len(problem.crews)} "
+                            f"seed {seed}: {run.value} best {best} {run.seconds:.2f}s",
+                            flush=True,
+                        )
         if args.reference:
             with open(args.reference, "w", encoding="utf-8") as file:
                 json.dump(stored, file, indent=0, sort_keys=True)
