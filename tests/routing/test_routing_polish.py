@@ -6,8 +6,9 @@ import itertools
 
 import pytest
 
+from fieldvisit.routing import engine
 from fieldvisit.routing.budget import Budget
-from fieldvisit.routing.construct import insert_greedily, timed_routes
+from fieldvisit.routing.construct import insert_greedily, timed_routes, warm_start
 from fieldvisit.routing.model import Problem
 from fieldvisit.routing.polish import polish
 from fieldvisit.routing.reasons import can_go_alone
@@ -70,3 +71,34 @@ def test_each_crews_order_is_re_solved_to_its_proven_least_travel() -> None:
             assert timed_routes(p, reordered)[crew_id].travel_seconds == optimum, seed
             gaps += timed_routes(p, start)[crew_id].travel_seconds > optimum
     assert gaps >= 3  # the heuristic left gaps on several of these days, and all were closed
+
+
+def test_the_travel_search_starts_from_the_plan_with_its_break(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Twenty places where the lunch could be taken: the model keeps a sample of them, and the
+    # plan's break (at v8) is not in the sample unless the start's place is asked for. Without it
+    # the start lacked its required break and the search never left it on real days.
+    count = 20
+    visits = [visit(f"v{i}", i, (0, 2900), service=10) for i in range(1, count + 1)]
+    places = [0, *(10 * i for i in range(1, count + 1))]
+    day = problem(visits, [crew(shift=(0, 3000), lunch=(500, 700, 60))], places)
+    zigzag = [f"v{i}" for k in range(1, count // 2 + 1) for i in (k, count + 1 - k)]
+    start = timed_routes(day, {"a": zigzag})
+    assert [s.visit for s in start["a"].stops] == zigzag
+    place = warm_start(day, start).breaks["a"][1]
+    assert place not in engine._break_places(day, day.crews[0], day.visits)  # the case above
+    starts: list[bool] = []
+    real_run = engine.run
+
+    def spy(built: engine._Built, budget: Budget, **kwargs: object) -> tuple:  # type: ignore[type-arg]
+        warm = kwargs["warm"]
+        assert isinstance(warm, engine.Warm)
+        starts.append(engine.initial_solution(built, warm).is_feasible())
+        return real_run(built, budget, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "run", spy)
+    found = least_travel(day, start, Budget(iterations=200, seed=0), None)
+    assert starts == [True]
+    assert found is not None
+    assert timed_routes(day, found)["a"].travel_seconds < start["a"].travel_seconds
