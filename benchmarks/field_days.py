@@ -6,6 +6,11 @@ all runs seen: the default-budget runs of every seed and longer runs of a few se
 size class and seed: the share of days at the best known (same required visits and weight, travel
 no higher), weight misses, the mean and max travel gap at equal weight, and the time per day.
 
+``--reference benchmarks/field_days_reference.json`` reads (and keeps up) the best known values of
+the first 20 days per class (long runs of 10 s x 2 seeds, and every run since), so a before/after
+comparison of a change takes minutes and measures against the same bar; the machine is shared, so
+compare runs made under similar load (``uptime``).
+
 Goal (issue 18): at the default budget >= 98 % of days at the best known for every seed, and
 never more than 1 % above it on travel at equal weight.
 """
