@@ -11,6 +11,7 @@ from fieldvisit import __version__
 from fieldvisit.server import (
     errors,
     routes_auth,
+    routes_call,
     routes_cases,
     routes_companion,
     routes_events,
@@ -30,9 +31,13 @@ def create_app(ctx: ServerContext) -> FastAPI:
         ctx.bus.start()
         if ctx.watcher is not None:
             ctx.watcher.start()
+        if ctx.silence is not None:
+            ctx.silence.start()
         try:
             yield
         finally:
+            if ctx.silence is not None:
+                ctx.silence.stop()
             if ctx.watcher is not None:
                 ctx.watcher.stop()
             ctx.bus.stop()
@@ -58,6 +63,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
         routes_integrate,
         routes_events,
         routes_companion,
+        routes_call,
     ):
         app.include_router(module.router)
     routes_companion.mount_app(app)

@@ -1,0 +1,139 @@
+"""Desktop team mode: a ``Services`` whose members call the team server instead of a database.
+
+The window and its screens receive the same ``Services`` container as on SQLite; each member
+is a proxy whose methods post to ``/api/v1/call/<service>/<method>``. Local in this mode: the
+clock (the system's), the push hub (fed by the server's event stream), nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, cast
+
+from fieldvisit.app.remote_client import ServerConnection
+from fieldvisit.app.remote_events import EventFeed
+from fieldvisit.domain.access import Actor
+from fieldvisit.domain.clock import Clock, system_clock
+from fieldvisit.domain.errors import ValidationError
+from fieldvisit.routing import model as rm
+from fieldvisit.server.rpc_allow import is_allowed
+from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
+from fieldvisit.services.field.notify_channels import PushHub
+
+
+class RemoteService:
+    """Stands in for ``services.<path>``: every allowed method runs on the server."""
+
+    def __init__(self, connection: ServerConnection, path: str) -> None:
+        self._connection = connection
+        self._path = path
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if not is_allowed(self._path, name):
+            return functools.partial(_not_served, f"{self._path}.{name}")
+        connection, path = self._connection, self._path
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return connection.call(path, name, args, kwargs)
+
+        return call
+
+    def __repr__(self) -> str:
+        return f"<remote {self._path} at {self._connection.address.url}>"
+
+
+def _not_served(name: str, *_args: Any, **_kwargs: Any) -> Any:
+    raise ValidationError("remote.error.not_served", method=name)
+
+
+class RemoteAuth:
+    """The sign-in dialog's ``login``: a password sign-in against the server."""
+
+    def __init__(self, connection: ServerConnection) -> None:
+        self._connection = connection
+
+    def login(self, username: str, password: str, host: str | None = None) -> Actor:
+        self._connection.sign_out()  # "switch user" ends the previous session first
+        return self._connection.sign_in(username, password)
+
+
+def _server_solves(_problem: rm.Problem, *_args: Any, **_kwargs: Any) -> rm.Plan:
+    # Never called: the planner callable is not sent; the server runs its own solver.
+    raise ValidationError("remote.error.not_served", method="plan.solver")
+
+
+def remote_services(
+    connection: ServerConnection, hub: PushHub, clock: Clock = system_clock
+) -> Services:
+    """Every service of the container, as a proxy to the server ``connection`` reaches."""
+
+    def p(path: str) -> Any:
+        return RemoteService(connection, path)
+
+    return Services(
+        cases=p("cases"),
+        case_details=p("case_details"),
+        eligibility=p("eligibility"),
+        users=p("users"),
+        records=p("records"),
+        reports=p("reports"),
+        policy=p("policy"),
+        safety_board=p("safety_board"),
+        safety_response=p("safety_response"),
+        imports=p("imports"),
+        plan=PlanServices(
+            p("plan.planning"),
+            p("plan.rounds"),
+            p("plan.eligibility"),
+            p("plan.sheets"),
+            p("plan.replans"),
+            team=p("plan.team"),
+            solver=_server_solves,
+        ),
+        field=FieldServices(
+            p("field.today"),
+            p("field.client"),
+            p("field.status"),
+            p("field.risks"),
+            p("field.companion"),
+        ),
+        clock=clock,
+        assignment=p("assignment"),
+        auth=cast(Any, RemoteAuth(connection)),
+        user_admin=p("user_admin"),
+        retention=p("retention"),
+        safety=p("safety"),
+        org=p("org"),
+        people=p("people"),
+        declarations=p("declarations"),
+        notify=NotifyServices(
+            p("notify.config"),
+            p("notify.notifier"),
+            p("notify.health"),
+            hub,
+            p("notify.log"),
+            p("notify.drill"),
+        ),
+    )
+
+
+class RemoteBackend:
+    """The desktop's side of a team server: the connection, its services and its event feed."""
+
+    def __init__(self, connection: ServerConnection, clock: Clock = system_clock) -> None:
+        self.connection = connection
+        self.hub = PushHub()
+        self.services = remote_services(connection, self.hub, clock)
+        self.feed = EventFeed(connection, self.hub)
+
+    @property
+    def display_url(self) -> str:
+        return self.connection.address.url
+
+    def close(self) -> None:
+        self.feed.stop()
+        self.connection.sign_out()
+        self.connection.close()
