@@ -22,6 +22,12 @@ from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServi
 from fieldvisit.services.field.notify_channels import PushHub
 
 
+# The services' few properties, as the server's wiring sets them (a property is no call).
+PROPERTIES: dict[tuple[str, str], Any] = {
+    ("cases", "supports_eligibility"): True,  # wiring gives the server's CaseQueries the filter
+}
+
+
 class RemoteService:
     """Stands in for ``services.<path>``: every allowed method runs on the server."""
 
@@ -29,9 +35,11 @@ class RemoteService:
         self._connection = connection
         self._path = path
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        if (self._path, name) in PROPERTIES:
+            return PROPERTIES[(self._path, name)]
         if not is_allowed(self._path, name):
             return functools.partial(_not_served, f"{self._path}.{name}")
         connection, path = self._connection, self._path
