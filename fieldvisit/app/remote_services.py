@@ -8,7 +8,6 @@ clock (the system's), the push hub (fed by the server's event stream), nothing e
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any, cast
 
 from fieldvisit.app.remote_client import ServerConnection
@@ -20,7 +19,6 @@ from fieldvisit.routing import model as rm
 from fieldvisit.server.rpc_allow import is_allowed
 from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
 from fieldvisit.services.field.notify_channels import PushHub
-
 
 # The services' few properties, as the server's wiring sets them (a property is no call).
 PROPERTIES: dict[tuple[str, str], Any] = {

@@ -102,7 +102,8 @@ def test_a_submit_and_an_approval_reach_the_other_window_without_a_refresh(
     manager = desktop(TEAM_MANAGER[1])
     approvals = manager.window.show_screen("approvals")
     today = collector.window.show_screen("today")
-    assert isinstance(approvals, ApprovalsView) and isinstance(today, TodayScreen)
+    assert isinstance(approvals, ApprovalsView)
+    assert isinstance(today, TodayScreen)
     _loaded(qtbot, manager.tasks)
     _loaded(qtbot, collector.tasks)
     assert today.model.rowCount() == 0  # nothing approved for the crew yet
