@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import enum
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
@@ -26,13 +27,6 @@ from fieldvisit.domain.errors import ValidationError
 REGISTERED_PACKAGES = ("fieldvisit.domain", "fieldvisit.services", "fieldvisit.routing")
 TAG = "$t"
 MAX_DEPTH = 64  # deeper nesting is no service value; refuse before Python's recursion limit
-
-
-class Skipped:
-    """A value the wire does not carry (a callable: progress reporting, a planner)."""
-
-
-SKIPPED = Skipped()
 
 
 def _walk(package: str) -> Iterator[str]:
@@ -63,7 +57,8 @@ def class_name(kind: type) -> str:
 
 
 def encode(value: Any, depth: int = 0) -> Any:
-    """``value`` as JSON-ready data; callables become ``SKIPPED`` (the caller drops them)."""
+    """``value`` as JSON-ready data; a function is refused (the client leaves its progress
+    callbacks and planners out of a call: the server supplies its own)."""
     if depth > MAX_DEPTH:
         raise ValueError("value nested too deeply to send")
     down = depth + 1
@@ -93,15 +88,17 @@ def encode(value: Any, depth: int = 0) -> Any:
         return [encode(v, down) for v in value]
     if isinstance(value, tuple):
         return {TAG: "tuple", "v": [encode(v, down) for v in value]}
-    if isinstance(value, set | frozenset):
-        items = [encode(v, down) for v in value]
+    if isinstance(value, set | frozenset):  # in a stable order: equal sets, equal text
+        items = sorted((encode(v, down) for v in value), key=_order)
         return {TAG: "frozenset" if isinstance(value, frozenset) else "set", "v": items}
     if isinstance(value, Mapping):
         pairs = [[encode(k, down), encode(v, down)] for k, v in value.items()]
         return {TAG: "dict", "v": pairs}
-    if callable(value):
-        return SKIPPED
     raise ValueError(f"cannot send a {type(value).__name__}")
+
+
+def _order(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=repr)
 
 
 def decode(data: Any, depth: int = 0) -> Any:

@@ -186,6 +186,7 @@ def rows(own_case: int, other_case: int) -> list[Row]:
             _only({"admin": 404}),
         ),
         Row("GET", "/api/v1/events", "/events", everyone, {"stream": True}),
+        Row("GET", "/api/v1/watcher", "/watcher", everyone),  # the red banner's state
     ]
 
 
