@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from fieldvisit.app.remote_client import server_address
-from fieldvisit.app.remote_services import RemoteBackend
-from fieldvisit.app.wiring import open_remote
-from fieldvisit.domain.access import Actor
 from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.planning.day import DayRequest
-from fieldvisit.ui.app_settings import AppSettings
-from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.field.today_screen import TodayScreen
-from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.plan.approvals_view import ApprovalsView
 from fieldvisit.ui.tasks import TaskRunner
 from tests.app.signing_in import CREW_MEMBER, TEAM_MANAGER
-from tests.server.support import DEMO_PASSWORD, ServerProcess, TestClock, fresh_database
+from tests.server.support import ServerProcess, TestClock, fresh_database
+from tests.ui.remote_desktops import Desktop, desktops
 
 DAY = date(2026, 12, 2)
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, the demo teams' zone
@@ -44,51 +37,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         process.stop()
 
 
-@dataclass
-class Desktop:
-    """One person's window on the server: its own connection, worker and error reporter."""
-
-    backend: RemoteBackend
-    actor: Actor
-    window: MainWindow
-    tasks: TaskRunner
-    shown_errors: list[str]
-
-
 @pytest.fixture
 def desktop(
     qtbot: QtBot, server: ServerProcess, tmp_path: Path
 ) -> Iterator[Callable[[str], Desktop]]:
-    opened: list[Desktop] = []
-
-    def open_window(username: str) -> Desktop:
-        backend = open_remote(server_address(server.base.removesuffix("/api/v1")), lang="zh")
-        actor = backend.services.auth.login(username, DEMO_PASSWORD)
-        shown: list[str] = []
-        errors = ErrorReporter("zh", show_dialogs=False)
-        errors.reported.connect(shown.append)
-        tasks = TaskRunner(errors.report)
-        window = MainWindow(
-            backend.services,
-            actor,
-            settings=AppSettings(tmp_path / f"{username}.ini"),
-            tasks=tasks,
-            errors=errors,
-            lang="zh",
-            db_display_url=backend.display_url,
-        )
-        qtbot.addWidget(window)
-        window.show()
-        backend.feed.start()
-        assert backend.feed.connected.wait(10), "event stream did not open"
-        opened.append(Desktop(backend, actor, window, tasks, shown))
-        return opened[-1]
-
-    yield open_window
-    for each in opened:
-        each.tasks.shutdown()
-        each.backend.close()
-        assert each.shown_errors == [], "an error was shown to the user"
+    with desktops(qtbot, tmp_path) as open_window:
+        yield lambda username: open_window(server, username)
 
 
 def _loaded(qtbot: QtBot, tasks: TaskRunner) -> None:
