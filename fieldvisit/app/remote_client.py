@@ -84,7 +84,11 @@ class ServerConnection:
     def sign_in(self, username: str, password: str) -> Actor:
         body = self._send("POST", "auth/sign-in", {"username": username, "password": password})
         with self._lock:
+            previous = self._access
             self._access, self._refresh = body["access_token"], body["refresh_token"]
+        if previous is not None:  # "switch user": the previous person's session ends now
+            with contextlib.suppress(httpx.TransportError):
+                self._http.post("auth/sign-out", headers=_bearer(previous))
         user = body["user"]
         self.actor = Actor(
             int(user["id"]),

@@ -35,6 +35,10 @@ class EventFeed:
         self._response: httpx.Response | None = None
         self.connected = threading.Event()
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="fieldvisit-feed", daemon=True)

@@ -58,12 +58,19 @@ def _not_served(name: str, *_args: Any, **_kwargs: Any) -> Any:
 class RemoteAuth:
     """The sign-in dialog's ``login``: a password sign-in against the server."""
 
-    def __init__(self, connection: ServerConnection) -> None:
+    def __init__(self, connection: ServerConnection, feed: EventFeed) -> None:
         self._connection = connection
+        self._feed = feed
 
     def login(self, username: str, password: str, host: str | None = None) -> Actor:
-        self._connection.sign_out()  # "switch user" ends the previous session first
-        return self._connection.sign_in(username, password)
+        running = self._feed.running
+        if running:  # the stream is the previous user's: events for their role must stop
+            self._feed.stop()
+        try:
+            return self._connection.sign_in(username, password)
+        finally:
+            if running:
+                self._feed.start()
 
 
 def _server_solves(_problem: rm.Problem, *_args: Any, **_kwargs: Any) -> rm.Plan:
@@ -72,7 +79,7 @@ def _server_solves(_problem: rm.Problem, *_args: Any, **_kwargs: Any) -> rm.Plan
 
 
 def remote_services(
-    connection: ServerConnection, hub: PushHub, clock: Clock = system_clock
+    connection: ServerConnection, hub: PushHub, feed: EventFeed, clock: Clock = system_clock
 ) -> Services:
     """Every service of the container, as a proxy to the server ``connection`` reaches."""
 
@@ -108,7 +115,7 @@ def remote_services(
         ),
         clock=clock,
         assignment=p("assignment"),
-        auth=cast(Any, RemoteAuth(connection)),
+        auth=cast(Any, RemoteAuth(connection, feed)),
         user_admin=p("user_admin"),
         retention=p("retention"),
         safety=p("safety"),
@@ -132,8 +139,8 @@ class RemoteBackend:
     def __init__(self, connection: ServerConnection, clock: Clock = system_clock) -> None:
         self.connection = connection
         self.hub = PushHub()
-        self.services = remote_services(connection, self.hub, clock)
         self.feed = EventFeed(connection, self.hub)
+        self.services = remote_services(connection, self.hub, self.feed, clock)
 
     @property
     def display_url(self) -> str:

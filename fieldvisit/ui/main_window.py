@@ -256,7 +256,10 @@ class MainWindow(QMainWindow):
         self.nav_dock.setWindowTitle(t("ui.navigation"))
         role = t(f"role.{self._actor.role.value}")
         self.user_label.setText(t("ui.status.user", name=self._actor.display_name, role=role))
-        self.db_label.setText(t("ui.status.db", url=self._db_display_url))
+        # Team mode shows the server the window works on; it never knows a database.
+        remote = self._db_display_url.startswith(("https://", "http://"))
+        where = "remote.status.server" if remote else "ui.status.db"
+        self.db_label.setText(t(where, url=self._db_display_url))
 
     def _t(self, key: str, **params: object) -> str:
         return translate(key, self._lang, **params)

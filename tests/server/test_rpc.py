@@ -382,3 +382,18 @@ def test_the_openapi_document_lists_every_call_route(world: World) -> None:
     served = {path for path in document["paths"] if path.startswith("/api/v1/call/")}
     wanted = {f"/api/v1/call/{s}/{m}" for s, m in rpc_allow.allowed_methods()}
     assert served == wanted
+
+
+def test_switching_user_and_closing_revoke_the_desktops_tokens(world: World) -> None:
+    backend = open_remote(server_address(world.server.base.removesuffix("/api/v1")))
+    try:
+        backend.services.auth.login(USERS["manager"], "demo1234")
+        first = Api(world.server.base, backend.connection.access_token())
+        assert first.get("/me").status_code == 200
+        lead = backend.services.auth.login(USERS["safety_lead"], "demo1234")
+        assert first.get("/me").status_code == 401  # the manager's session ended
+        assert backend.services.safety_board.snapshot(lead).rows is not None
+        second = Api(world.server.base, backend.connection.access_token())
+    finally:
+        backend.close()
+    assert second.get("/me").status_code == 401  # closing the window signs out
