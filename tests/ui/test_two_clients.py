@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.enums import RoundStatus
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.ui.field.today_screen import TodayScreen
+from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.plan.approvals_view import ApprovalsView
 from fieldvisit.ui.tasks import TaskRunner
 from tests.app.signing_in import CREW_MEMBER, TEAM_MANAGER
-from tests.server.support import ServerProcess, TestClock, fresh_database
+from tests.server.support import DEMO_PASSWORD, ServerProcess, TestClock, fresh_database
 from tests.ui.remote_desktops import Desktop, desktops
 
 DAY = date(2026, 12, 2)
@@ -91,3 +94,49 @@ def test_a_submit_and_an_approval_reach_the_other_window_without_a_refresh(
     assert time.monotonic() - approved < PUSH_MS / 1000
     detail = services.plan.rounds.detail(actor, round_id)
     assert detail.status is RoundStatus.APPROVED
+
+
+class _NoCollector:
+    """The window's garbage-collection guard stays out of the test process."""
+
+    def __init__(self, parent: object = None) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def settle(self) -> None:
+        pass
+
+
+def test_the_command_line_opens_the_window_on_the_server(
+    qtbot: QtBot, server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldvisit.app import cli, gui
+
+    monkeypatch.setenv("FIELDVISIT_SETTINGS", str(tmp_path / "settings.ini"))
+    monkeypatch.setenv("FIELDVISIT_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the window installs its own
+    monkeypatch.setattr(gui, "GuiThreadCollector", _NoCollector)
+    monkeypatch.setattr(
+        gui,
+        "password_sign_in",
+        lambda auth, _lang: lambda _parent: auth.login(TEAM_MANAGER[1], DEMO_PASSWORD),
+    )
+    seen: dict[str, object] = {}
+
+    def run_briefly(_app: QApplication) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        approvals = window.show_screen("approvals")
+        assert isinstance(approvals, ApprovalsView)
+        qtbot.waitUntil(lambda: window._context.tasks.pending() == 0, timeout=30_000)
+        seen["where"] = window.db_label.text()
+        seen["queue"] = approvals.queue_model.rowCount()
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run_briefly)
+    base = server.base.removesuffix("/api/v1")
+    assert cli.main(["--server", base, "--lang", "zh"]) == 0
+    assert seen["where"] == f"团队服务器：{base}"
+    assert isinstance(seen["queue"], int)
