@@ -7,8 +7,10 @@ screens to re-read what they show (they may have missed events meanwhile).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
 from typing import Any
 
@@ -48,7 +50,7 @@ class EventFeed:
         self._stop.set()
         response = self._response
         if response is not None:
-            response.close()  # ends the blocking read at once
+            _interrupt(response)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -105,3 +107,13 @@ class EventFeed:
 
     def _publish(self, kind: str, data: dict[str, Any]) -> None:
         self._hub.publish(ChangeNotice(kind, data), "")
+
+
+def _interrupt(response: httpx.Response) -> None:
+    """End a read blocked on another thread: closing the response does not wake it, shutting
+    its socket down does."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
