@@ -8,6 +8,8 @@ clock (the system's), the push hub (fed by the server's event stream), nothing e
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from typing import Any, cast
 
 from fieldvisit.app.remote_client import ServerConnection
@@ -15,11 +17,14 @@ from fieldvisit.app.remote_events import EventFeed
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock, system_clock
 from fieldvisit.domain.errors import ValidationError
+from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.routing import model as rm
+from fieldvisit.routing.planner import PlanCancelledError
 from fieldvisit.server.rpc_allow import is_allowed
 from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
 from fieldvisit.services.field.notify_channels import PushHub
 
+CANCEL_POLL_SECONDS = 0.2
 # The services' few properties, as the server's wiring sets them (a property is no call).
 PROPERTIES: dict[tuple[str, str], Any] = {
     ("cases", "supports_eligibility"): True,  # wiring gives the server's CaseQueries the filter
@@ -43,7 +48,11 @@ class RemoteService:
         connection, path = self._connection, self._path
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return connection.call(path, name, args, kwargs)
+            planner = kwargs.get("planner")
+            hooks = _hooks_of(planner) if callable(planner) else None
+            if hooks is None:
+                return connection.call(path, name, args, kwargs)
+            return _cancellable(lambda: connection.call(path, name, args, kwargs), hooks)
 
         return call
 
@@ -73,9 +82,57 @@ class RemoteAuth:
                 self._feed.start()
 
 
-def _server_solves(_problem: rm.Problem, *_args: Any, **_kwargs: Any) -> rm.Plan:
-    # Never called: the planner callable is not sent; the server runs its own solver.
-    raise ValidationError("remote.error.not_served", method="plan.solver")
+class _PlannerHooks(Exception):  # noqa: N818  (carries the screen's hooks out of its planner)
+    def __init__(self, progress: ProgressCallback | None, cancelled: CancelCheck | None) -> None:
+        super().__init__()
+        self.progress, self.cancelled = progress, cancelled
+
+
+def _server_solves(
+    _problem: rm.Problem,
+    *_args: Any,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+    **_kwargs: Any,
+) -> rm.Plan:
+    """The window's solver in team mode. The server searches with its own; a screen's planner
+    (``child_planner(services.plan.solver, …)``) only hands over its progress and cancel hooks."""
+    raise _PlannerHooks(progress, cancelled)
+
+
+def _hooks_of(planner: Callable[..., Any]) -> _PlannerHooks | None:
+    try:
+        planner(None, None)
+    except _PlannerHooks as hooks:
+        return hooks
+    except Exception:  # a planner of some other kind: the call just waits
+        return None
+    return None
+
+
+def _cancellable(work: Callable[[], Any], hooks: _PlannerHooks) -> Any:
+    """Wait for the server's search, but let Cancel stop waiting at once: the request goes on in
+    the background and its answer is dropped, so the window's worker is free again."""
+    if hooks.progress is not None:
+        hooks.progress(0, 0)  # no count from the server: the bar shows the search started
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as exc:  # handed to the waiting thread below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="fieldvisit-remote-search", daemon=True).start()
+    while not done.wait(CANCEL_POLL_SECONDS):
+        if hooks.cancelled is not None and hooks.cancelled():
+            raise PlanCancelledError()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def remote_services(

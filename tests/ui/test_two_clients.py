@@ -140,3 +140,19 @@ def test_the_command_line_opens_the_window_on_the_server(
     assert cli.main(["--server", base, "--lang", "zh"]) == 0
     assert seen["where"] == f"团队服务器：{base}"
     assert isinstance(seen["queue"], int)
+
+
+@pytest.mark.parametrize(
+    "username", [CREW_MEMBER[1], TEAM_MANAGER[1], "safety.lead", "compliance", "admin"]
+)
+def test_every_screen_of_every_role_opens_on_the_server_without_an_error(
+    qtbot: QtBot, desktop: Callable[[str], Desktop], username: str
+) -> None:
+    opened = desktop(username)
+    for spec in opened.window.specs:
+        screen = opened.window.show_screen(spec.key)
+        assert screen is not None
+        qtbot.waitUntil(lambda: opened.tasks.pending() == 0, timeout=30_000)
+        qtbot.wait(300)  # screens that build in steps (the case list) finish them
+        qtbot.waitUntil(lambda: opened.tasks.pending() == 0, timeout=30_000)
+        assert opened.shown_errors == [], f"{spec.key}: {opened.shown_errors}"
