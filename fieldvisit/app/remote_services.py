@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
 from fieldvisit.app.remote_client import ServerConnection
@@ -17,12 +18,15 @@ from fieldvisit.app.remote_events import EventFeed
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock, system_clock
 from fieldvisit.domain.errors import ValidationError
+from fieldvisit.domain.import_fields import ImportKind
 from fieldvisit.domain.progress import CancelCheck, ProgressCallback
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.planner import PlanCancelledError
 from fieldvisit.server.rpc_allow import is_allowed
 from fieldvisit.services.catalog import FieldServices, NotifyServices, PlanServices, Services
 from fieldvisit.services.field.notify_channels import PushHub
+from fieldvisit.services.importing.files import read_table
+from fieldvisit.services.importing.service import ImportRequest
 
 CANCEL_POLL_SECONDS = 0.2
 # The services' few properties, as the server's wiring sets them (a property is no call).
@@ -58,6 +62,27 @@ class RemoteService:
 
     def __repr__(self) -> str:
         return f"<remote {self._path} at {self._connection.address.url}>"
+
+
+class RemoteImports(RemoteService):
+    """The import dialog's calls: the file is on this computer, so its bytes go in the call."""
+
+    def preview(
+        self, path: Path, kind: ImportKind, creditor_code: str | None = None, rows: int = 20
+    ) -> Any:
+        return self._connection.call(
+            "imports", "preview", (_upload(path), kind, creditor_code, rows), {}
+        )
+
+    def run_file(self, path: Path, request: ImportRequest, *_rest: Any, **_hooks: Any) -> Any:
+        """The server's report, with this computer's own reading of the rows (the dialog
+        writes rejected rows from it)."""
+        report = self._connection.call("imports", "run_file", (_upload(path), request), {})
+        return report, read_table(path)
+
+
+def _upload(path: Path) -> dict[str, Any]:
+    return {"name": path.name, "data": path.read_bytes()}
 
 
 def _not_served(name: str, *_args: Any, **_kwargs: Any) -> Any:
@@ -153,7 +178,7 @@ def remote_services(
         policy=p("policy"),
         safety_board=p("safety_board"),
         safety_response=p("safety_response"),
-        imports=p("imports"),
+        imports=cast(Any, RemoteImports(connection, "imports")),
         plan=PlanServices(
             p("plan.planning"),
             p("plan.rounds"),

@@ -19,6 +19,7 @@ from fieldvisit.server import (
     routes_integrate,
     routes_plan,
     routes_safety,
+    rpc_files,
 )
 from fieldvisit.server.context import ServerContext
 
@@ -64,6 +65,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
         routes_events,
         routes_companion,
         routes_call,
+        rpc_files,
     ):
         app.include_router(module.router)
     routes_companion.mount_app(app)

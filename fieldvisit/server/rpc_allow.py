@@ -4,8 +4,8 @@ Every method here takes an ``Actor`` that the server fills in from the access to
 then checks the role), except the few in ``SAFE_WITHOUT_ACTOR``, each reviewed for what it
 reveals. Left out on purpose: sign-in and tokens (their own routes), the first administrator,
 retention (the owner role's job), the watcher's own passes and delivery, the push hub, raw
-database access, the eligibility filter (it returns a function) and file imports (the file is on
-the client; ``POST /imports/…`` takes its bytes).
+database access and the eligibility filter (it returns a function). File imports take the file's
+bytes instead of a path (``UPLOADS``, server/rpc_files.py).
 """
 
 from __future__ import annotations
@@ -90,5 +90,9 @@ def allowed_methods() -> Iterator[tuple[str, str]]:
             yield service, method
 
 
+# Calls whose first argument is a file's bytes instead of its path (server/rpc_files.py).
+UPLOADS: tuple[tuple[str, str], ...] = (("imports", "preview"), ("imports", "run_file"))
+
+
 def is_allowed(service: str, method: str) -> bool:
-    return method in ALLOWED.get(service, ())
+    return method in ALLOWED.get(service, ()) or (service, method) in UPLOADS

@@ -28,15 +28,18 @@ from fieldvisit.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from fieldvisit.domain.import_fields import ImportKind
 from fieldvisit.routing.budget import Budget
 from fieldvisit.server import codec, rpc_allow
 from fieldvisit.server.routes_call import is_actor_parameter, target
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, AuditLog
 from fieldvisit.services.cases.queries import CaseQuery
 from fieldvisit.services.field.visits import CheckIn
+from fieldvisit.services.importing.service import ImportRequest
 from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.services.records.visit_records import RecordFilter
 from tests.server.support import Api, ServerProcess, TestClock, fresh_database
+from tests.services.import_files import CASE_HEADERS, case_rows, write_csv
 
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 DAY = date(2026, 12, 2)
@@ -186,7 +189,7 @@ def test_an_actor_where_no_actor_belongs_is_refused(world: World) -> None:
         "notify.hub/publish",
         "eligibility/eligible_filter",  # returns a function
         "plan.rounds/_save",
-        "imports/run_file",  # a path on the client's disk
+        "imports/run",  # a table built on the client: the upload routes take the file
     ],
 )
 def test_a_method_off_the_allow_list_is_not_served(world: World, route: str) -> None:
@@ -226,7 +229,7 @@ def test_an_unknown_tag_or_field_is_a_clear_refusal(world: World) -> None:
 
 @pytest.mark.parametrize("who", ["expired", "deactivated", "anonymous"])
 def test_every_call_route_needs_a_live_token_of_an_active_user(world: World, who: str) -> None:
-    for service, method in rpc_allow.allowed_methods():
+    for service, method in [*rpc_allow.allowed_methods(), *rpc_allow.UPLOADS]:
         answer = _post(world.apis[who], service, method, [])
         assert answer.status_code == 401, f"{service}.{method}: {answer.status_code}"
 
@@ -380,7 +383,8 @@ def test_every_method_without_an_actor_was_reviewed(world: World) -> None:
 def test_the_openapi_document_lists_every_call_route(world: World) -> None:
     document = httpx.get(f"{world.server.base}/openapi.json").json()
     served = {path for path in document["paths"] if path.startswith("/api/v1/call/")}
-    wanted = {f"/api/v1/call/{s}/{m}" for s, m in rpc_allow.allowed_methods()}
+    every = [*rpc_allow.allowed_methods(), *rpc_allow.UPLOADS]
+    wanted = {f"/api/v1/call/{s}/{m}" for s, m in every}
     assert served == wanted
 
 
@@ -397,3 +401,42 @@ def test_switching_user_and_closing_revoke_the_desktops_tokens(world: World) -> 
     finally:
         backend.close()
     assert second.get("/me").status_code == 401  # closing the window signs out
+
+
+def test_the_import_dialogs_calls_send_the_file_and_keep_the_rows_here(
+    world: World, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "新案件.csv", CASE_HEADERS, case_rows(3, start=900_001))
+    backend = open_remote(server_address(world.server.base.removesuffix("/api/v1")))
+    try:
+        actor = backend.services.auth.login(USERS["manager"], "demo1234")
+        imports = backend.services.imports
+        [creditor, *_] = imports.creditors()
+        preview = imports.preview(path, ImportKind.CASES, creditor)
+        assert list(preview.headers) == list(CASE_HEADERS)
+        request = ImportRequest(ImportKind.CASES, path.name, creditor, dry_run=True)
+        report, table = imports.run_file(path, request, actor)
+        assert report.total == 3
+        assert not report.committed  # a dry run
+        assert len(table.rows) == 3  # read here, for the dialog's error file
+        for bad, message_id in (
+            (tmp_path / "cases.txt", "server.error.import_suffix"),
+            (tmp_path / "missing.csv", None),
+        ):
+            if message_id is None:
+                with pytest.raises(FileNotFoundError):
+                    imports.preview(bad, ImportKind.CASES, creditor)
+                continue
+            bad.write_text("x", encoding="utf-8")
+            with pytest.raises(ValidationError) as caught:
+                imports.preview(bad, ImportKind.CASES, creditor)
+            assert caught.value.message.id == message_id
+    finally:
+        backend.close()
+    collector = open_remote(server_address(world.server.base.removesuffix("/api/v1")))
+    try:
+        collector.services.auth.login(USERS["collector"], "demo1234")
+        with pytest.raises(PermissionDeniedError):
+            collector.services.imports.preview(path, ImportKind.CASES, creditor)
+    finally:
+        collector.close()
