@@ -20,11 +20,6 @@ def _round(kind: str) -> Effect:
     return effect
 
 
-def _handed_out(ctx: ServerContext, actor: Actor, _args: Mapping[str, Any], result: Any) -> None:
-    for saved in result.saved.values():  # a hand-out submits one round per crew
-        publish_round(ctx, actor, "round.submitted", saved.round_id)
-
-
 def _own_crew(actor: Actor) -> int | None:
     return min(actor.crew_ids) if len(actor.crew_ids) == 1 else None
 
@@ -59,7 +54,6 @@ EFFECTS: dict[str, Effect] = {
     "plan.rounds.submit": _round("round.submitted"),
     "plan.rounds.approve": _round("round.approved"),
     "plan.rounds.reject": _round("round.rejected"),
-    "plan.team.hand_out": _handed_out,
     "field.client.check_in": _checked_in,
     "field.client.check_out": _checked_out,
     "field.client.sos": _sos,
