@@ -38,7 +38,7 @@ from fieldvisit.services.field.visits import CheckIn
 from fieldvisit.services.importing.service import ImportRequest
 from fieldvisit.services.planning.day import DayRequest
 from fieldvisit.services.records.visit_records import RecordFilter
-from tests.server.support import Api, ServerProcess, TestClock, fresh_database
+from tests.server.support import Api, EventListener, ServerProcess, TestClock, fresh_database
 from tests.services.import_files import CASE_HEADERS, case_rows, write_csv
 
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
@@ -440,3 +440,28 @@ def test_the_import_dialogs_calls_send_the_file_and_keep_the_rows_here(
             collector.services.imports.preview(path, ImportKind.CASES, creditor)
     finally:
         collector.close()
+
+
+def test_a_check_in_through_the_desktop_is_announced_to_the_board(world: World) -> None:
+    manager, services = world.actors["manager"], world.here.services.plan
+    current = services.rounds.for_day(manager, 1, DAY)
+    if current is None or current.status is not RoundStatus.SUBMITTED:
+        _submitted_round(world)
+        current = services.rounds.for_day(manager, 1, DAY)
+    assert current is not None
+    services.rounds.approve(manager, current.round_id, "路线合规")
+    listener = EventListener(world.apis["manager"])
+    backend = open_remote(server_address(world.server.base.removesuffix("/api/v1")))
+    try:
+        collector = backend.services.auth.login(USERS["collector"], "demo1234")
+        today = backend.services.field.today.round_for(collector)
+        assert today is not None
+        visit_id = backend.services.field.today.start(collector, today.stops[0].stop_id)
+        delivery = backend.services.field.client.check_in(collector, CheckIn(visit_id))
+        assert delivery.delivered
+        event = listener.next_event("safety.checked_in", timeout=5.0)
+        assert event["data"]["visit_id"] == visit_id
+        assert event["data"]["by"] == collector.user_id
+    finally:
+        backend.close()
+        listener.close()
