@@ -216,6 +216,7 @@ def _run_remote(
         collector.settle()
         return app.exec()
     finally:
+        remote.feed.stop()  # first: a late change would start work on the stopped worker
         tasks.shutdown()
         settings.sync()
         remote.close()

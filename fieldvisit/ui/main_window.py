@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         self._settings.set_layout("geometry", self.saveGeometry())
         self._settings.set_layout("state", self.saveState())
         self._settings.sync()
+        # A closed window starts no more work: the stream may still deliver a change or two.
+        self.changes.blockSignals(True)
         super().closeEvent(event)
 
     def confirm_quit(self, unsaved: list[str]) -> bool:

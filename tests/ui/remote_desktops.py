@@ -67,6 +67,7 @@ def desktops(qtbot: QtBot, folder: Path) -> Iterator[OpenDesktop]:
         yield open_window
     finally:
         for each in opened:
+            each.backend.feed.stop()  # first: a late change would start work on the worker
             each.tasks.shutdown()
             each.backend.close()
     for each in opened:
