@@ -109,6 +109,16 @@ class _NoCollector:
         pass
 
 
+class _NoQtTranslations:
+    """Qt's own catalogue stays as the other tests expect it (it is process-wide)."""
+
+    def __init__(self, app: object) -> None:
+        pass
+
+    def apply(self, lang: str) -> bool:
+        return False
+
+
 def test_the_command_line_opens_the_window_on_the_server(
     qtbot: QtBot, server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,6 +128,7 @@ def test_the_command_line_opens_the_window_on_the_server(
     monkeypatch.setenv("FIELDVISIT_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the window installs its own
     monkeypatch.setattr(gui, "GuiThreadCollector", _NoCollector)
+    monkeypatch.setattr(gui, "QtTranslations", _NoQtTranslations)
     monkeypatch.setattr(
         gui,
         "password_sign_in",
@@ -125,8 +136,15 @@ def test_the_command_line_opens_the_window_on_the_server(
     )
     seen: dict[str, object] = {}
 
+    base = server.base.removesuffix("/api/v1")
+
     def run_briefly(_app: QApplication) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        # This start's window: earlier tests' windows may not be deleted yet.
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible() and base in w.db_label.text()
+        )
         approvals = window.show_screen("approvals")
         assert isinstance(approvals, ApprovalsView)
         qtbot.waitUntil(lambda: window._context.tasks.pending() == 0, timeout=30_000)
@@ -136,7 +154,6 @@ def test_the_command_line_opens_the_window_on_the_server(
         return 0
 
     monkeypatch.setattr(QApplication, "exec", run_briefly)
-    base = server.base.removesuffix("/api/v1")
     assert cli.main(["--server", base, "--lang", "zh"]) == 0
     assert seen["where"] == f"团队服务器：{base}"
     assert isinstance(seen["queue"], int)
