@@ -120,7 +120,7 @@ def build_app(args: argparse.Namespace) -> Any:
     watcher = None
     if not args.no_watcher:
         watcher = LeaderWatcher(
-            engine, backend.watcher(), bus.publish, interval=args.watch_interval
+            engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
         )
     silence = SilenceMonitor(services.notify.health, bus, clock, interval=args.watch_interval)
     ctx = ServerContext(services, engine, bus, _solve_document, watcher, silence=silence)

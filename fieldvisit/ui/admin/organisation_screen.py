@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldvisit.domain.access import Permission, allows
 from fieldvisit.domain.enums import Role
@@ -33,8 +40,10 @@ from fieldvisit.services.admin.organisation import (
     OrgRejected,
     OrgResult,
 )
+from fieldvisit.ui.admin.base_dialog import BaseDialog
 from fieldvisit.ui.admin.org_tab import FieldSpec, RecordTab
 from fieldvisit.ui.context import ScreenContext
+from fieldvisit.ui.maps.case_map import MapPoint
 
 ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "America/New_York", "America/Chicago",
          "America/Los_Angeles", "Europe/London", "Europe/Dublin", "Europe/Berlin")  # fmt: skip
@@ -77,6 +86,10 @@ class OrganisationScreen(QWidget):
                 tab.hide()
         if self.admin:
             self._person_actions(lang)
+        self.pick_base = self.crews.add_action(translate("org.ui.base.pick", lang), self._pick_base)
+        self.base_dialog_factory: Callable[[str, tuple[float, float] | None], BaseDialog] = (
+            self._base_dialog
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.refresh()
@@ -117,6 +130,31 @@ class OrganisationScreen(QWidget):
             self._submit(self.people, work, done)
 
         return run
+
+    def _base_dialog(self, crew: str, base: tuple[float, float] | None) -> BaseDialog:
+        # The team's other bases, so the new one can be placed relative to them.
+        others = [
+            MapPoint(float(row["base_lat"]), float(row["base_lon"]), row["name"], False)
+            for row in self.crews.model.rows
+            if row.get("base_lat") and row.get("base_lon") and row.get("name") != crew
+        ]
+        return BaseDialog(crew, base, others, self._context.lang, self)
+
+    def _pick_base(self) -> None:
+        """Click the map to set the crew's base; the form keeps it until Save."""
+        values = self.crews.values()
+        try:
+            base = (float(values["base_lat"]), float(values["base_lon"]))
+        except ValueError:
+            base = None
+        dialog = self.base_dialog_factory(values["name"], base)
+        chosen = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if chosen is None:
+            return
+        for name, value in zip(("base_lat", "base_lon"), chosen, strict=True):
+            widget = self.crews.inputs[name]
+            if isinstance(widget, QLineEdit):
+                widget.setText(f"{value:.6f}")
 
     def _ask_password(self, username: str) -> str | None:
         lang = self._context.lang
