@@ -102,11 +102,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     clock = TestClock(folder / "now", START - timedelta(minutes=20))
     with fresh_database(demo_today=date(2026, 12, 1)) as url:
         server = ServerProcess(url, folder, clock, "--no-watcher")
+        apis: dict[str, Api] = {}
         here = open_backend(url, upgrade=False, audit=AuditLog(DEMO_AUDIT_KEY, FixedClock(START)))
         try:
             expired = Api.sign_in(server.base, "col.sh-e.12")  # 20 minutes ago: past 15
             clock.set(START)
-            apis = {role: Api.sign_in(server.base, name) for role, name in USERS.items()}
+            apis.update({role: Api.sign_in(server.base, name) for role, name in USERS.items()})
             actors = {
                 role: here.services.auth.actor(api.get("/me").json()["id"])
                 for role, api in apis.items()
@@ -121,6 +122,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             other = apis["admin"].get("/cases", params={"team_id": 2, "limit": 1}).json()
             yield World(server, url, apis, actors, here, own, other["rows"][0]["id"])
         finally:
+            for api in apis.values():
+                api.http.close()
             here.close()
             server.stop()
 
@@ -401,6 +404,8 @@ def test_switching_user_and_closing_revoke_the_desktops_tokens(world: World) -> 
     finally:
         backend.close()
     assert second.get("/me").status_code == 401  # closing the window signs out
+    first.http.close()
+    second.http.close()
 
 
 def test_the_import_dialogs_calls_send_the_file_and_keep_the_rows_here(
