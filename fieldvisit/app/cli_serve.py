@@ -99,6 +99,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from fieldvisit.server.app import create_app
     from fieldvisit.server.context import ServerContext
     from fieldvisit.server.events import EventBus
+    from fieldvisit.server.silence import SilenceMonitor
     from fieldvisit.server.watcher import LeaderWatcher
     from fieldvisit.services.field.watch import default_watcher_id
     from fieldvisit.storage import migrate
@@ -121,7 +122,8 @@ def build_app(args: argparse.Namespace) -> Any:
         watcher = LeaderWatcher(
             engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
         )
-    ctx = ServerContext(services, engine, bus, _solve_document, watcher)
+    silence = SilenceMonitor(services.notify.health, bus, clock, interval=args.watch_interval)
+    ctx = ServerContext(services, engine, bus, _solve_document, watcher, silence=silence)
     return create_app(ctx)
 
 
