@@ -421,8 +421,9 @@ def main() -> int:
             drop_database(args.pg_url, url)
             log = (folder / "server.log").read_text(errors="replace")
             if "Traceback" in log:
-                Path("server_load.log").write_text(log, encoding="utf-8")
-                print("server errors: see server_load.log", file=sys.stderr)
+                saved = Path(tempfile.gettempdir()) / "server_load.log"
+                saved.write_text(log, encoding="utf-8")
+                print(f"server errors: see {saved}", file=sys.stderr)
     print(json.dumps(report(figures, args.seconds, args.speed), ensure_ascii=False, indent=2))
     return 0 if not figures.errors else 1
 

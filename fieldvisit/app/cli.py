@@ -15,6 +15,7 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 
 from fieldvisit import __version__
 from fieldvisit.domain.errors import FieldVisitError, NotFoundError, ValidationError
@@ -67,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fieldvisit", parents=[common], description="FieldVisit (外访助手)"
     )
     parser.add_argument("--version", action="version", version=f"fieldvisit {__version__}")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="open the window in team mode on this team server (https://host:port)",
+    )
+    parser.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        type=Path,
+        help="certificate authority that signed the team server's certificate (a private CA)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands, common)
@@ -112,10 +124,15 @@ def parse_instant(value: str) -> datetime:
 
 
 def _run_window(args: argparse.Namespace) -> int:
+    from fieldvisit.app.config import server_settings
     from fieldvisit.app.gui import run
+    from fieldvisit.app.remote_client import server_address
     from fieldvisit.app.wiring import db_url
 
-    return run(db_url(args), args.requested_lang)
+    # --server, else the settings file's [server] url, unless --db names a database here.
+    url, ca_file = server_settings(args.server, args.ca_file, getattr(args, "db", None))
+    server = None if url is None else server_address(url, ca_file)
+    return run(db_url(args), args.requested_lang, server)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

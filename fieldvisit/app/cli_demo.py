@@ -27,15 +27,22 @@ def create_demo_database(args: argparse.Namespace) -> int:
     from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
 
     with command_backend(args, demo=True) as backend:
-        summary = create_demo(
-            backend.database.session_factory, seed=args.seed, today=args.today or date.today()
-        )
-        url = backend.database.display_url
         key = audit_key_path(backend.url)
-        if summary.created and not key.exists():
+
+        def put_key() -> None:
             # The demo's chain is signed with its public key: put it where this database's key
             # is looked for (on PostgreSQL too), so the demo can be written to and verified.
-            write_key_file(key, DEMO_AUDIT_KEY)
+            # Before the commit: a kill -9 right after it would leave a chain without its key.
+            if not key.exists():
+                write_key_file(key, DEMO_AUDIT_KEY)
+
+        summary = create_demo(
+            backend.database.session_factory,
+            seed=args.seed,
+            today=args.today or date.today(),
+            before_commit=put_key,
+        )
+        url = backend.database.display_url
     done = "cli.demo.done" if summary.created else "cli.demo.exists"
     print(translate(done, args.lang, url=url, cases=summary.cases, contacts=summary.contacts))
     return 0

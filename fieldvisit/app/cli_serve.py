@@ -99,6 +99,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from fieldvisit.server.app import create_app
     from fieldvisit.server.context import ServerContext
     from fieldvisit.server.events import EventBus
+    from fieldvisit.server.silence import SilenceMonitor
     from fieldvisit.server.watcher import LeaderWatcher
     from fieldvisit.services.field.watch import default_watcher_id
     from fieldvisit.storage import migrate
@@ -119,9 +120,10 @@ def build_app(args: argparse.Namespace) -> Any:
     watcher = None
     if not args.no_watcher:
         watcher = LeaderWatcher(
-            engine, backend.watcher(), bus.publish, interval=args.watch_interval
+            engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
         )
-    ctx = ServerContext(services, engine, bus, _solve_document, watcher)
+    silence = SilenceMonitor(services.notify.health, bus, clock, interval=args.watch_interval)
+    ctx = ServerContext(services, engine, bus, _solve_document, watcher, silence=silence)
     return create_app(ctx)
 
 

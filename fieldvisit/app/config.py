@@ -33,6 +33,7 @@ POLICY_KEY = r"SOFTWARE\Policies\FieldVisit"
 MACHINE_KEYS: tuple[tuple[str, str], ...] = (
     ("database", "url"),
     ("server", "url"),
+    ("server", "ca_file"),
     ("audit", "key_file"),
     ("audit", "anchor_file"),
 )
@@ -183,3 +184,19 @@ def geocoding_settings() -> GeocodingSettings:
         parser.read(path, encoding="utf-8")
     section = dict(parser["geocoding"]) if parser.has_section("geocoding") else {}
     return settings_from_mapping(section)
+
+
+def server_settings(
+    cli_server: str | None, cli_ca_file: Path | None, cli_db: str | None = None
+) -> tuple[str | None, Path | None]:
+    """The team server the window opens (``--server``, else ``[server] url`` unless ``--db``
+    names a database here) and the CA file that vouches for its certificate."""
+    url = cli_server
+    if url is None and not cli_db:
+        setting = lookup("server", "url")
+        url = setting.value if setting is not None else None
+    ca_file = cli_ca_file
+    if ca_file is None and url is not None:
+        setting = lookup("server", "ca_file")
+        ca_file = Path(setting.value).expanduser() if setting is not None else None
+    return url, ca_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -14,7 +15,7 @@ from fieldvisit.app import logs, preflight
 from fieldvisit.app.audit_paths import anchor_daily, audit_key_path
 from fieldvisit.app.config import settings_path
 from fieldvisit.app.instance import InstanceLock, lock_path
-from fieldvisit.app.wiring import Backend, open_backend
+from fieldvisit.app.wiring import Backend, open_backend, open_remote
 from fieldvisit.domain.clock import system_clock
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, system_language, translate
@@ -25,9 +26,14 @@ from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.field.watch_driver import WatcherDriver
 from fieldvisit.ui.gc_guard import GuiThreadCollector
 from fieldvisit.ui.language import QtTranslations, choose_language
+from fieldvisit.ui.login_dialog import password_sign_in
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.tasks import TaskRunner
 from fieldvisit.ui.user_chooser import SignIn
+
+if TYPE_CHECKING:
+    from fieldvisit.app.remote_client import ServerAddress
+    from fieldvisit.services.catalog import Services
 
 EXIT_ALREADY_RUNNING = 4
 _log = logging.getLogger(__name__)
@@ -88,17 +94,24 @@ def _bring_forward() -> None:
         window.activateWindow()
 
 
-def run(url: str, requested_lang: str | None) -> int:
-    """Open the window on ``url``; ``requested_lang`` (``--lang``) beats the saved preference."""
+def run(url: str, requested_lang: str | None, server: ServerAddress | None = None) -> int:
+    """Open the window on ``url``, or on the team ``server`` (team mode: no database here);
+    ``requested_lang`` (``--lang``) beats the saved preference."""
     started = time.monotonic()
     app_log = logs.configure()
     try:
-        return _run_checked(url, requested_lang, app_log, started)
+        return _run_checked(url, requested_lang, app_log, started, server)
     finally:
         app_log.close()
 
 
-def _run_checked(url: str, requested_lang: str | None, app_log: logs.AppLog, started: float) -> int:
+def _run_checked(
+    url: str,
+    requested_lang: str | None,
+    app_log: logs.AppLog,
+    started: float,
+    server: ServerAddress | None = None,
+) -> int:
     report = preflight.check()
     if not report.ok:  # Qt would abort the process with its own terse message
         message = report.message(requested_lang or system_language())
@@ -108,6 +121,8 @@ def _run_checked(url: str, requested_lang: str | None, app_log: logs.AppLog, sta
     app = _application()
     settings = AppSettings(settings_path())
     lang = choose_language(settings.language, requested_lang)
+    if server is not None:  # several windows may share one server: no instance lock
+        return _run_remote(app, server, lang, settings, app_log)
     lock = InstanceLock(lock_path(url), parent=app)
     if not lock.acquire():
         return _second_instance(lock, lang)
@@ -152,13 +167,14 @@ def _run_locked(
     watcher = _start_watcher(backend, tasks)
     # On an empty database the first administrator is created instead of a sign-in.
     sign_in = first_run_sign_in(backend.services, lang, backend.create_key_if_new)
-    session = _Session(backend, settings, tasks, errors, qt_translations, sign_in)
+    session = _Session(backend.services, backend.database.display_url, settings, tasks, errors)
+    session.qt_translations = qt_translations
     # Fires once the sign-in dialog's event loop runs, i.e. when the window is on screen.
     QTimer.singleShot(
         0, lambda: _log.info("sign-in window shown %.0f ms after start", _elapsed_ms(started))
     )
     try:
-        if not session.start(lang):
+        if not session.start(lang, sign_in):
             return 0
         collector.settle()
         return app.exec()
@@ -170,6 +186,40 @@ def _run_locked(
             watcher.retire()
         settings.sync()
         backend.close()
+
+
+def _run_remote(
+    app: QApplication,
+    server: ServerAddress,
+    lang: str,
+    settings: AppSettings,
+    app_log: logs.AppLog,
+) -> int:
+    """Team mode: the services are the server's; the watcher and the audit key live there."""
+    collector = GuiThreadCollector(parent=app)
+    collector.start()
+    qt_translations = QtTranslations(app)
+    qt_translations.apply(lang)
+    app.setApplicationDisplayName(translate("app.title", lang))
+    session: _Session | None = None
+    errors = ErrorReporter(lang, log_file=app_log.file, context=lambda: _context(session))
+    errors.install_excepthook()
+    remote = open_remote(server, lang=lang)
+    tasks = TaskRunner(errors.report)
+    sign_in = password_sign_in(remote.services.auth, lang)
+    session = _Session(remote.services, remote.display_url, settings, tasks, errors)
+    session.qt_translations = qt_translations
+    try:
+        if not session.start(lang, sign_in):
+            return 0
+        remote.feed.start()
+        collector.settle()
+        return app.exec()
+    finally:
+        remote.feed.stop()  # first: a late change would start work on the stopped worker
+        tasks.shutdown()
+        settings.sync()
+        remote.close()
 
 
 def _elapsed_ms(started: float) -> float:
@@ -191,23 +241,28 @@ class _Session:
 
     def __init__(
         self,
-        backend: Backend,
+        services: Services,
+        display_url: str,
         settings: AppSettings,
         tasks: TaskRunner,
         errors: ErrorReporter,
-        qt_translations: QtTranslations,
-        sign_in: SignIn,
     ) -> None:
-        self._backend = backend
+        self._services = services
+        self._display_url = display_url
         self._settings = settings
         self._tasks = tasks
         self._errors = errors
-        self._qt = qt_translations
-        self._sign_in = sign_in
+        self.qt_translations: QtTranslations | None = None
+        self._sign_in: SignIn | None = None
         self.window: MainWindow | None = None
         self.role = ""
 
-    def start(self, lang: str, parent: MainWindow | None = None) -> bool:
+    def start(
+        self, lang: str, sign_in: SignIn | None = None, parent: MainWindow | None = None
+    ) -> bool:
+        self._sign_in = sign_in or self._sign_in
+        if self._sign_in is None:
+            return False
         try:
             actor = self._sign_in(parent)
         except FieldVisitError as exc:
@@ -219,14 +274,14 @@ class _Session:
         old, self.window = (
             self.window,
             MainWindow(
-                self._backend.services,
+                self._services,
                 actor,
                 settings=self._settings,
                 tasks=self._tasks,
                 errors=self._errors,
                 lang=lang,
-                db_display_url=self._backend.database.display_url,
-                qt_translations=self._qt,
+                db_display_url=self._display_url,
+                qt_translations=self.qt_translations,
             ),
         )
         self.window.switch_user_requested.connect(self._on_window_switch_user_requested)
@@ -238,4 +293,4 @@ class _Session:
 
     def _on_window_switch_user_requested(self) -> None:
         if self.window is not None:
-            self.start(self.window.lang, self.window)
+            self.start(self.window.lang, parent=self.window)

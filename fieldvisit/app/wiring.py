@@ -19,6 +19,8 @@ from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import Clock, system_clock
 
 if TYPE_CHECKING:
+    from fieldvisit.app.remote_client import ServerAddress
+    from fieldvisit.app.remote_services import RemoteBackend
     from fieldvisit.geocoding.settings import GeocodingSettings
     from fieldvisit.services.audit import AuditLog
     from fieldvisit.services.cases.geocoding import GeocodingService
@@ -286,6 +288,17 @@ def open_backend(
     """The database at ``url`` (upgraded unless told otherwise) with its services."""
     database = open_database(url, upgrade=upgrade, existing=existing)
     return Backend(url, database, clock, audit=audit, solver=solver, outbox=outbox)
+
+
+def open_remote(
+    address: ServerAddress, *, lang: str = "en", clock: Clock = system_clock
+) -> RemoteBackend:
+    """Desktop team mode: the services of the team server at ``address`` (no database here,
+    no audit key); sign in through ``services.auth``, then start ``feed`` for pushed changes."""
+    from fieldvisit.app.remote_client import ServerConnection
+    from fieldvisit.app.remote_services import RemoteBackend
+
+    return RemoteBackend(ServerConnection(address, lang), clock)
 
 
 def command_backend(

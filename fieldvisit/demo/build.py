@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -41,8 +42,18 @@ class DemoSummary:
     contacts: int
 
 
-def create_demo(session_factory: sessionmaker[Session], *, seed: int, today: date) -> DemoSummary:
-    """Fill an empty database with the demo; a database that already holds it is left as it is."""
+def create_demo(
+    session_factory: sessionmaker[Session],
+    *,
+    seed: int,
+    today: date,
+    before_commit: Callable[[], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty database with the demo; a database that already holds it is left as it is.
+
+    ``before_commit`` runs once the demo is written and before it commits (the command puts the
+    demo's key in place there, so a committed demo chain is never without its key).
+    """
     if seed < 0:
         raise ValidationError("error.demo.bad_seed")
     with session_factory.begin() as session:
@@ -60,6 +71,8 @@ def create_demo(session_factory: sessionmaker[Session], *, seed: int, today: dat
             )
         )
         session.flush()
+        if before_commit is not None:
+            before_commit()
         return DemoSummary(True, _count(session, m.Case), _count(session, m.Contact))
 
 

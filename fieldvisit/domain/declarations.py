@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
+from enum import StrEnum
 
 from fieldvisit.domain.enums import AvailabilityKind, ConsentKind, Place
 from fieldvisit.domain.organisation import FieldError
@@ -123,3 +124,45 @@ def parse_consent(values: Mapping[str, str]) -> ConsentInput:
     return ConsentInput(
         _required(values, "case"), _get(values, "creditor") or None, kind, given, until, evidence
     )
+
+
+class DoorstepKind(StrEnum):
+    INCONVENIENT = "inconvenient"  # "don't come at these times"
+    NO_VISITS_HERE = "no_visits_here"  # "don't come to this address again"
+
+
+@dataclass(frozen=True)
+class DoorstepDeclaration:
+    """What the debtor declared at the door, recorded with the check-out of that visit.
+
+    ``weekday`` (0 = Monday) None means every day. A refusal of visits covers the whole day at
+    the visit's address; inconvenient times need ``end`` after ``start``.
+    """
+
+    kind: DoorstepKind
+    weekday: int | None = None
+    start: time = time(0, 0)
+    end: time = time.max
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.weekday is not None and not 0 <= self.weekday <= 6:
+            raise FieldError("weekday", str(self.weekday), "org.error.weekday")
+        if self.kind is DoorstepKind.NO_VISITS_HERE:
+            # The whole day, every day, whatever the form still showed.
+            object.__setattr__(self, "weekday", None)
+            object.__setattr__(self, "start", time(0, 0))
+            object.__setattr__(self, "end", time.max)
+        elif self.end <= self.start:
+            raise FieldError("end", self.end.isoformat("minutes"), "org.error.order",
+                             first="start")  # fmt: skip
+
+    def availability(
+        self, case: str, creditor: str | None, place: Place | None, declared_on: date
+    ) -> AvailabilityInput:
+        """The blackout to store for the visit's case; a refusal is bound to ``place``."""
+        bound = place if self.kind is DoorstepKind.NO_VISITS_HERE else None
+        return AvailabilityInput(
+            case, creditor, AvailabilityKind.BLACKOUT, self.weekday, None, self.start,
+            self.end, bound, "visit", declared_on, self.note,
+        )  # fmt: skip

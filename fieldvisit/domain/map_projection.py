@@ -33,6 +33,22 @@ class Projection:
         x, y = self.metres(lat, lon)
         return self.centre_x + x / self.metres_per_unit, self.centre_y - y / self.metres_per_unit
 
+    def unproject(self, x: float, y: float) -> tuple[float, float]:
+        """The (lat, lon) drawn at ``(x, y)``: the inverse of :meth:`project` (a click on a map)."""
+        k = math.cos(math.radians(self.lat0)) * EARTH_RADIUS_M
+        east = (x - self.centre_x) * self.metres_per_unit
+        north = (self.centre_y - y) * self.metres_per_unit
+        lon = self.lon0 + math.degrees(east / k)
+        merc = _mercator_y(self.lat0) + north / k
+        lat = math.degrees(2 * math.atan(math.exp(merc)) - math.pi / 2)
+        return lat, lon
+
+
+def around(lat: float, lon: float, span_m: float, width: float, height: float) -> Projection:
+    """A ``width`` × ``height`` view centred on (lat, lon) whose shorter side spans ``span_m``."""
+    per_unit = span_m / max(1.0, min(width, height))
+    return Projection(lat, lon, per_unit, width / 2, height / 2)
+
 
 def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from fieldvisit.domain.enums import AlarmKind, RiskTier, SafetySessionState
+from fieldvisit.domain.enums import AlarmKind, AlarmState, RiskTier, SafetySessionState
 from fieldvisit.domain.errors import ConflictError
 from fieldvisit.domain.safety_alarms import cancel, escalate, raise_alarm
 from fieldvisit.domain.safety_policy import SafetyPolicy, session_length
@@ -52,6 +52,28 @@ def tick(state: SafetyState, policy: SafetyPolicy, now: datetime) -> Transition:
         effects.extend(timed)
     state, climbed = escalate(state, policy, now)
     return state, (*effects, *climbed)
+
+
+def next_due(state: SafetyState, policy: SafetyPolicy, now: datetime) -> datetime | None:
+    """The earliest instant from ``now`` on at which ``tick`` has something to do (None: nothing
+    is timed); an instant already past means a step is still to be taken.
+
+    The watcher sleeps until then instead of a fixed interval, so an alarm is raised when its
+    grace period ends, not up to one interval later. The end-of-day sweep is not included: it
+    depends on the team's zone and an interval's delay does not matter for it.
+    """
+    instants: list[datetime] = [
+        chain.step_due_at
+        for chain in state.alarms
+        if chain.state == AlarmState.OPEN and chain.step_due_at is not None
+    ]
+    if not state.closed and state.reminded_for != state.expected_end and now < state.expected_end:
+        instants.append(state.expected_end - policy.reminder_lead)
+    if state.phase == SafetySessionState.ACTIVE:
+        instants.append(state.expected_end)
+    if not state.closed and state.chain(AlarmKind.OVERDUE) is None:
+        instants.append(state.alarm_due)
+    return min(instants, default=None)
 
 
 def _timers(state: SafetyState, policy: SafetyPolicy, now: datetime) -> Transition:

@@ -321,8 +321,13 @@ def run(
     history: int | None = None,
     give_up: float | None = None,
     clock: Clock = time.perf_counter,
+    start_penalty: float | None = None,
 ) -> tuple[Orders, bool, int]:
-    """Search; returns the best orders found, whether they are feasible, and iterations done."""
+    """Search; returns the best orders found, whether they are feasible, and iterations done.
+
+    ``start_penalty`` overrides the starting penalty per unit of violation (default: see
+    ``INITIAL_PENALTY``).
+    """
     stop = SearchStop(budget, cancelled, progress, give_up, clock)
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(
@@ -334,6 +339,8 @@ def run(
     init = None if warm is None else initial_solution(built, warm)
     prized = any(client.prize > 0 for client in built.data.clients())
     start = None if prized else INITIAL_PENALTY  # why: see INITIAL_PENALTY
+    if start_penalty is not None:
+        start = start_penalty
     with warnings.catch_warnings():
         # Hitting the penalty cap is expected when not every required visit fits; we handle it.
         warnings.simplefilter("ignore", PenaltyBoundWarning)

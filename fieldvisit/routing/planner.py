@@ -13,6 +13,7 @@ from fieldvisit.routing.budget import Budget, Clock, Deadline, PhaseLog
 from fieldvisit.routing.checker import assert_valid
 from fieldvisit.routing.construct import (
     Orders,
+    improve_by_chains,
     improve_by_swaps,
     insert_greedily,
     rank,
@@ -37,9 +38,11 @@ WARM_SHARE = 0.2
 # time (its work limit is ~1 s of a free core, several on a busy one). A day with optional visits
 # that is not proven then searches for weight until PRIZE_END of the time left, is polished
 # exactly per crew and pair until POLISH_END, and searches for travel over the chosen visits
-# until TRAVEL_END; the rest is for leftovers, reasons and the checker.
+# until TRAVEL_END; REORDER_SHARE of the rest re-solves each crew's order exactly; the rest is
+# for leftovers, reasons and the checker.
 EXACT_SHARE = 0.6
-PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.95
+PRIZE_END, POLISH_END, TRAVEL_END = 0.5, 0.7, 0.93
+REORDER_SHARE = 0.6
 
 
 Routes = dict[str, Route]
@@ -118,6 +121,13 @@ def _day(
         if _value(problem, timed) > _value(problem, routes):
             routes = timed
     phases.done("travel")
+    # The travel search (a few hundred iterations) leaves gaps inside a crew's own day: each
+    # crew's order is re-solved exactly over the visits it makes (generated days of 31-60
+    # visits: 1-4 % less travel on 5 of 12, 0.02-0.15 s each; see ``polish``).
+    routes = _polished(
+        problem, routes, candidates, _absolute(deadline.share(REORDER_SHARE)), extra=False
+    )
+    phases.done("reorder")
     return routes
 
 
@@ -127,10 +137,10 @@ def _absolute(deadline: Deadline) -> float | None:
 
 
 def _polished(
-    problem: Problem, routes: Routes, candidates: list[Visit], by: float | None
+    problem: Problem, routes: Routes, candidates: list[Visit], by: float | None, extra: bool = True
 ) -> Routes:
     before = {cid: [s.visit for s in r.stops] for cid, r in routes.items()}
-    after = polish(problem, before, candidates, by)
+    after = polish(problem, before, candidates, by, extra=extra)
     if after == before:
         return routes
     return _add_leftovers(problem, timed_routes(problem, after), candidates)
@@ -210,6 +220,7 @@ def _routes(
     routes = _add_leftovers(problem, routes, candidates, finish)
     if len(candidates) <= WARM_START_LIMIT:
         routes = improve_by_swaps(problem, routes, candidates, finish)
+        routes = improve_by_chains(problem, routes, candidates, finish)
         routes = _add_leftovers(problem, routes, candidates, finish)
     phases.done("leftovers")
     return routes

@@ -11,6 +11,7 @@ from fieldvisit import __version__
 from fieldvisit.server import (
     errors,
     routes_auth,
+    routes_call,
     routes_cases,
     routes_companion,
     routes_events,
@@ -18,6 +19,7 @@ from fieldvisit.server import (
     routes_integrate,
     routes_plan,
     routes_safety,
+    rpc_files,
 )
 from fieldvisit.server.context import ServerContext
 
@@ -30,9 +32,13 @@ def create_app(ctx: ServerContext) -> FastAPI:
         ctx.bus.start()
         if ctx.watcher is not None:
             ctx.watcher.start()
+        if ctx.silence is not None:
+            ctx.silence.start()
         try:
             yield
         finally:
+            if ctx.silence is not None:
+                ctx.silence.stop()
             if ctx.watcher is not None:
                 ctx.watcher.stop()
             ctx.bus.stop()
@@ -58,6 +64,8 @@ def create_app(ctx: ServerContext) -> FastAPI:
         routes_integrate,
         routes_events,
         routes_companion,
+        routes_call,
+        rpc_files,
     ):
         app.include_router(module.router)
     routes_companion.mount_app(app)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from fieldvisit.server.events import EventBus
+from fieldvisit.server.silence import SilenceMonitor
 from fieldvisit.server.watcher import LeaderWatcher
 from fieldvisit.services.admin.sessions import SessionTokens
 from fieldvisit.services.catalog import Services
@@ -26,6 +27,7 @@ class ServerContext:
     solve_document: SolveDocument
     watcher: LeaderWatcher | None = None
     crew_teams: dict[int, int | None] = field(default_factory=dict)
+    silence: SilenceMonitor | None = None  # the red banner's events
 
     @property
     def tokens(self) -> SessionTokens:

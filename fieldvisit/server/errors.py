@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from fieldvisit.domain import errors as domain_errors
 from fieldvisit.domain.errors import (
     ConflictError,
     DatabaseError,
@@ -14,9 +17,11 @@ from fieldvisit.domain.errors import (
     ValidationError,
 )
 from fieldvisit.i18n import DEFAULT_LANGUAGE, LANGUAGES, render
+from fieldvisit.server import codec
 from fieldvisit.server.security import UnauthenticatedError
 from fieldvisit.server.serialize import plain
 
+errors_module = domain_errors.__name__
 _STATUS: tuple[tuple[type[FieldVisitError], int], ...] = (
     (UnauthenticatedError, 401),
     (PermissionDeniedError, 403),
@@ -48,8 +53,25 @@ async def _on_error(request: Request, exc: Exception) -> JSONResponse:
         "error": exc.message.id,
         "params": plain(dict(exc.message.params)),
         "message": render(exc.message, language(request)),
+        # What the desktop needs to raise the same exception (fieldvisit.app.remote_client).
+        "kind": kind_of(exc),
+        "typed_params": _typed(dict(exc.message.params)),
     }
     return JSONResponse(body, status_code=status_of(exc), headers=headers)
+
+
+def kind_of(error: FieldVisitError) -> str:
+    """The class a client re-raises: 401's own, else the nearest one of ``domain.errors``."""
+    if isinstance(error, UnauthenticatedError):
+        return "UnauthenticatedError"
+    return next(k.__name__ for k in type(error).__mro__ if k.__module__ == errors_module)
+
+
+def _typed(params: dict[str, Any]) -> Any:
+    try:
+        return codec.encode(params)
+    except ValueError:  # a parameter the codec cannot carry: the plain text still goes
+        return None
 
 
 def install(app: FastAPI) -> None:

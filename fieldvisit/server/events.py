@@ -33,6 +33,8 @@ AUDIENCE: dict[str, Permission] = {
     "safety.checked_out": Permission.WATCH_SAFETY,
     "alarm.raised": Permission.WATCH_SAFETY,
     "alarm.acknowledged": Permission.WATCH_SAFETY,
+    "watcher.silent": Permission.WATCH_SAFETY,  # the red banner (server/silence.py)
+    "watcher.back": Permission.WATCH_SAFETY,
 }
 
 
@@ -127,6 +129,10 @@ class EventBus:
             except Exception:  # the change itself is saved; clients fall back to polling
                 _log.exception("could not publish %s", event.kind)
         self._deliver(event)
+
+    def publish_local(self, event: Event) -> None:
+        """Tell this process's streams only (what every process finds out for itself)."""
+        self._deliver(Event(event.kind, event.data, event.team_id, event.crew_id, self.origin))
 
     def subscribe(self, actor: Actor) -> tuple[int, asyncio.Queue[Event | None]]:
         queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_LIMIT)

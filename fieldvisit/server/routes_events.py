@@ -27,6 +27,13 @@ def health(ctx: Ctx) -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "watcher_leader": leader}
 
 
+@router.get("/watcher")
+def watcher(_actor: Caller, ctx: Ctx) -> dict[str, Any]:
+    """Whether every safety watcher has been silent too long (the desktop's red banner)."""
+    since = None if ctx.silence is None else ctx.silence.started
+    return {"silent": ctx.services.notify.health.silent(since)}
+
+
 @router.get("/events", response_class=StreamingResponse)
 async def events(request: Request, actor: Caller, token: Token, ctx: Ctx) -> StreamingResponse:
     """``text/event-stream``; each event is ``event: <kind>`` with a JSON ``data:`` line.

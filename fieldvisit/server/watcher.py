@@ -1,6 +1,7 @@
 """The safety watcher inside the server: one leader among the processes, by advisory lock.
 
-Every process tries the lock every ``interval``; the holder runs the watcher's passes. The lock
+Every process tries the lock every ``interval``; the holder runs the watcher's passes, each as
+soon as a session's timer falls due (at most ``interval`` apart). The lock
 lives on the holder's own connection, so a killed or cut-off leader frees it and another
 process takes over within one interval.
 """
@@ -10,14 +11,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine
 
+from fieldvisit.domain.clock import Clock, system_clock
 from fieldvisit.server.events import Event
 from fieldvisit.services.field.watch import SafetyWatcher, WatchReport
 from fieldvisit.storage import signals
 
 _log = logging.getLogger(__name__)
+DUE_SLICE = 0.1  # seconds between looks at the clock while a timer is pending
 
 
 class LeaderWatcher:
@@ -29,9 +33,11 @@ class LeaderWatcher:
         watcher: SafetyWatcher,
         publish: Callable[[Event], None],
         interval: float = 5.0,
+        clock: Clock = system_clock,
     ) -> None:
         self._engine = engine
         self._watcher = watcher
+        self._clock = clock
         self._publish = publish
         self._interval = interval
         self._stop = threading.Event()
@@ -69,11 +75,28 @@ class LeaderWatcher:
     def _lead(self, alive: Callable[[], bool] | None) -> None:
         self.leader.set()
         while not self._stop.is_set() and (alive is None or alive()):
+            due: datetime | None = None
             try:
-                self._announce(self._watcher.run_once())
+                report = self._watcher.run_once()
+                self._announce(report)
+                due = report.next_due
             except Exception:
                 _log.exception("safety watch pass failed; retrying in %s s", self._interval)
-            self._stop.wait(self._interval)
+            self._wait_for(due)
+
+    def _wait_for(self, due: datetime | None) -> None:
+        """Until the next timer falls due by the watcher's clock, at most one interval.
+
+        The clock is read every slice rather than slept on, so a timer is met within a slice
+        whatever the clock (a test clock may run faster than the wall's).
+        """
+        waited = 0.0
+        while waited < self._interval and not self._stop.is_set():
+            slice_ = min(DUE_SLICE, self._interval - waited)
+            self._stop.wait(slice_)  # first, so a timer already past never spins the loop
+            waited += slice_
+            if due is not None and self._clock() >= due:
+                return
 
     def _announce(self, report: WatchReport) -> None:
         for raised in report.raised:

@@ -51,6 +51,11 @@ def upgrade(engine: Engine) -> str:
             # Two servers or admins upgrading at once would race; the second waits, then finds
             # the schema current. The lock ends with this transaction.
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        elif connection.dialect.name == "sqlite":
+            # Python's sqlite3 runs DDL outside any transaction unless one is open, so without
+            # this BEGIN a kill during the first migration left some tables and no revision,
+            # and every later start failed on "table already exists". The commit ends it.
+            connection.exec_driver_sql("BEGIN")
         ensure_not_newer(current_revision(connection))
         command.upgrade(alembic_config(connection), "head")
     return head_revision()

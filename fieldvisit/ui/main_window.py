@@ -15,14 +15,16 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from fieldvisit import __version__
-from fieldvisit.domain.access import Actor
+from fieldvisit.domain.access import Actor, Permission, allows
 from fieldvisit.i18n import translate
 from fieldvisit.services.catalog import Services
 from fieldvisit.ui.app_settings import AppSettings
+from fieldvisit.ui.change_bridge import ChangeBridge
 from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.errors import ErrorReporter
 from fieldvisit.ui.help_menu import HelpActions
@@ -40,8 +42,16 @@ from fieldvisit.ui.screens import (
 )
 from fieldvisit.ui.settings_dialog import SettingsDialog
 from fieldvisit.ui.tasks import TaskRunner
+from fieldvisit.ui.watcher_banner import WatcherBanner
 
 STATUS_TIMEOUT_MS = 5000
+# Which screens an announced change makes stale (team mode pushes these; see docs/server.md).
+STALE_AFTER: dict[str, tuple[str, ...]] = {
+    "round.submitted": ("approvals",),
+    "round.approved": ("today", "approvals"),
+    "round.rejected": ("today", "approvals"),
+}
+RECONNECTED = "connection.restored"  # events may have been missed: re-read every screen
 # key, icon, shortcut (explicit: several platforms' themes leave Quit or Preferences unbound);
 # texts come from ui.action.<key>.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -90,7 +100,8 @@ class MainWindow(QMainWindow):
         self.specs = screens_for(actor, registry)
         self.screens: dict[str, QWidget] = {}
         self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        self.banner = WatcherBanner(lang, self)
+        self.changes = ChangeBridge(services.notify.hub, self)
         self.nav = QListWidget(self)
         self.nav_dock = QDockWidget(self)
         self.user_label = QLabel(self)
@@ -104,6 +115,14 @@ class MainWindow(QMainWindow):
     # --- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         self.resize(1280, 800)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.changes.changed.connect(self._on_changes_changed)
         self.nav.setIconSize(QSize(22, 22))
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav_dock.setObjectName("navigation")
@@ -228,6 +247,7 @@ class MainWindow(QMainWindow):
         for row, spec in enumerate(self.specs):
             self.nav.item(row).setText(t(spec.title_id))
             self.screen_actions[spec.key].setText(t(spec.title_id))
+        self.banner.retranslate(self._lang)
         self.menu_file.setTitle(t("ui.menu.file"))
         self.menu_view.setTitle(t("ui.menu.view"))
         self.menu_help.setTitle(t("ui.menu.help"))
@@ -236,7 +256,10 @@ class MainWindow(QMainWindow):
         self.nav_dock.setWindowTitle(t("ui.navigation"))
         role = t(f"role.{self._actor.role.value}")
         self.user_label.setText(t("ui.status.user", name=self._actor.display_name, role=role))
-        self.db_label.setText(t("ui.status.db", url=self._db_display_url))
+        # Team mode shows the server the window works on; it never knows a database.
+        remote = self._db_display_url.startswith(("https://", "http://"))
+        where = "remote.status.server" if remote else "ui.status.db"
+        self.db_label.setText(t(where, url=self._db_display_url))
 
     def _t(self, key: str, **params: object) -> str:
         return translate(key, self._lang, **params)
@@ -275,6 +298,8 @@ class MainWindow(QMainWindow):
         self._settings.set_layout("geometry", self.saveGeometry())
         self._settings.set_layout("state", self.saveState())
         self._settings.sync()
+        # A closed window starts no more work: the stream may still deliver a change or two.
+        self.changes.blockSignals(True)
         super().closeEvent(event)
 
     def confirm_quit(self, unsaved: list[str]) -> bool:
@@ -304,6 +329,20 @@ class MainWindow(QMainWindow):
 
     def _on_screen_status(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    def _on_changes_changed(self, kind: str, _data: object) -> None:
+        if kind in ("watcher.silent", "watcher.back"):
+            self.banner.set_silent(kind == "watcher.silent" and self._watches_safety())
+            return
+        keys = self.screens.keys() if kind == RECONNECTED else STALE_AFTER.get(kind, ())
+        for key in keys:
+            screen = self.screens.get(key)
+            if isinstance(screen, Refreshable):
+                screen.refresh()
+
+    def _watches_safety(self) -> bool:
+        """Managers and safety leads: the people who must act when nobody watches."""
+        return allows(self._actor, Permission.WATCH_SAFETY)
 
     def _on_find_triggered(self) -> None:
         screen = self.current_screen()

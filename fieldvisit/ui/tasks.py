@@ -97,6 +97,8 @@ class _Job(QRunnable):
 
     def _execute(self) -> None:
         task = self._runner.task(self._key)
+        if task is None:
+            return
         try:
             if not task.cancelled and task.work is not None:
                 self._deliver(task, task.work)
@@ -157,8 +159,10 @@ class TaskRunner(QObject):
         self._pool.start(_Job(self, key), 1 if urgent else 0)
         return task
 
-    def task(self, key: int) -> Task:
-        return self._live[key]
+    def task(self, key: int) -> Task | None:
+        """The task behind ``key``; None once ``shutdown`` dropped it (a handler that ran while
+        shutdown delivered the last results may have queued one more job)."""
+        return self._live.get(key)
 
     def pending(self) -> int:
         return len(self._live)

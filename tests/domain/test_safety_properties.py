@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from fieldvisit.domain.enums import AlarmKind, AlarmState, RiskTier
 from fieldvisit.domain.errors import FieldVisitError, ValidationError
 from fieldvisit.domain.safety_alarms import acknowledge, cancel, resolve
-from fieldvisit.domain.safety_machine import check_out, extend, open_session, sos, sweep, tick
+from fieldvisit.domain.safety_machine import (
+    check_out,
+    extend,
+    next_due,
+    open_session,
+    sos,
+    sweep,
+    tick,
+)
 from fieldvisit.domain.safety_policy import SafetyPolicy
 from fieldvisit.domain.safety_state import AlarmRaised, Effect, SafetyState
 
@@ -159,3 +167,27 @@ def test_resolution_needs_a_note(tier: RiskTier, plan: list[Step], note: str | N
         except ValidationError:
             continue
         raise AssertionError("resolved without a note")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(tiers, plans, st.integers(0, 600), st.integers(1, 59))
+def test_next_due_is_exactly_when_the_watcher_must_look(
+    tier: RiskTier, plan: list[Step], wait: int, early_seconds: int
+) -> None:
+    """Ticking before ``next_due`` changes nothing; ticking at it always does something."""
+    history = _play(tier, plan)
+    state = history[-1][0] if history else open_session(POLICY, tier, CREW, T0)
+    now = T0 + timedelta(minutes=sum(s.minutes for s in plan) + wait)
+    state, _ = tick(state, POLICY, now)
+    due = next_due(state, POLICY, now)
+    if due is None:
+        later, effects = tick(state, POLICY, now + timedelta(days=1))
+        assert effects == ()
+        assert later == state
+        return
+    if due - timedelta(seconds=early_seconds) > now:
+        early, effects = tick(state, POLICY, due - timedelta(seconds=early_seconds))
+        assert effects == ()
+        assert early == state
+    at_due, effects = tick(state, POLICY, max(due, now))
+    assert at_due != state

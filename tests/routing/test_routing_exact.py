@@ -62,7 +62,7 @@ def test_exact_finds_the_optimum_where_the_heuristic_alone_misses(
     with monkeypatch.context() as patch:
         # The search alone: no exact attempt and none of the exact polishing after it.
         patch.setattr(exact, "applies", lambda *_: False)
-        patch.setattr(planner, "polish", lambda _p, orders, *_: orders)
+        patch.setattr(planner, "polish", lambda _p, orders, *_, **__: orders)
         heuristic = solve(p, BUDGET)
     assert not heuristic.optimal
     assert proven.optimal

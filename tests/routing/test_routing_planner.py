@@ -269,6 +269,7 @@ def test_phases_are_reported_in_order() -> None:
         "leftovers",
         "polish",
         "travel",
+        "reorder",
         "output",
     ]
     assert plan.scheduled_ids()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from fieldvisit.services.field.notify_health import NO_WATCHER
 from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
 from tests.services.notify_receivers import HttpReceiver, SmtpServer
-from tests.services.notify_world import Alerting, set_up
+from tests.services.notify_world import T0, Alerting, set_up
 from tests.services.test_safety_world import build_world
 
 
@@ -86,3 +89,36 @@ def test_a_watcher_stopped_on_purpose_pages_nobody(
     alerting.watch(5, watcher="w1")
     assert smtp_server.inbox.messages == []
     assert _audited(alerting, "safety.watcher_stopped") == 1
+
+
+def test_silence_of_every_watcher_counts_from_a_servers_start_when_none_ever_beat(
+    alerting: Alerting,
+) -> None:
+    health, clock = alerting.health, alerting.world.clock
+    clock.now = T0
+    started = clock()
+    assert not health.silent(since=started)  # a server's own watcher needs a moment
+    clock.now = T0 + timedelta(seconds=61)
+    assert health.silent(since=started)
+    assert health.silent()  # no beat, no start: silent
+
+
+def test_every_watcher_silent_is_recorded_and_audited_once_until_one_beats(
+    alerting: Alerting,
+) -> None:
+    alerting.watch(0, watcher="w1")  # the only watcher beats at T0, then dies
+    health, clock = alerting.health, alerting.world.clock
+    clock.now = T0 + timedelta(seconds=60)
+    assert not health.note_silence("server-a")  # 60 s is still within bounds
+    clock.now = T0 + timedelta(seconds=61)
+    assert health.note_silence("server-a")
+    assert health.note_silence("server-b")  # another server notices the same silence
+    assert _audited(alerting, "safety.watchers_silent") == 1
+    [outage] = [o for o in health.outages(alerting.world.lead) if o.watcher_id == NO_WATCHER]
+    assert outage.recovered_at is None
+    alerting.watch(2, watcher="w2")  # a watcher again
+    assert not health.note_silence("server-a")
+    assert not health.note_silence("server-b")
+    assert _audited(alerting, "safety.watchers_back") == 1
+    [outage] = [o for o in health.outages(alerting.world.lead) if o.watcher_id == NO_WATCHER]
+    assert outage.recovered_at == T0 + timedelta(minutes=2)

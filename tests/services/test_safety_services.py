@@ -257,3 +257,20 @@ def test_two_dispatchers_acknowledging_at_once_give_one_owner(world: World) -> N
     with world.db.session_factory() as s:
         owners = set(s.scalars(select(m.Alarm.acknowledged_by)))
     assert len(owners) == 1
+
+
+def test_a_pass_reports_when_the_next_timer_falls_due(sqlite_world: World) -> None:
+    info = sqlite_world.check_in()
+    lead = sqlite_world.deps.policy.reminder_lead
+    report = SafetyWatcher(sqlite_world.deps, "w1").run_once()
+    assert report.raised == ()
+    assert report.next_due == info.expected_end - lead  # the reminder comes first
+    sqlite_world.clock.now = info.expected_end - lead
+    report = SafetyWatcher(sqlite_world.deps, "w1").run_once()
+    assert report.reminders == 1
+    assert report.next_due == info.expected_end
+    grace_end = info.expected_end + timedelta(minutes=info.grace_minutes)
+    sqlite_world.clock.now = grace_end - timedelta(seconds=1)  # overdue, not yet alarmed
+    assert SafetyWatcher(sqlite_world.deps, "w1").run_once().next_due == grace_end
+    sqlite_world.clock.now = grace_end
+    assert len(SafetyWatcher(sqlite_world.deps, "w1").run_once().raised) == 1

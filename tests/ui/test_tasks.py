@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.ui.errors import ErrorReporter
-from fieldvisit.ui.tasks import Progress, TaskRunner
+from fieldvisit.ui.tasks import Progress, TaskRunner, _Job
 
 
 def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, tasks: TaskRunner) -> None:
@@ -97,3 +97,16 @@ def test_unexpected_errors_are_reported_with_their_detail(lang: str) -> None:
     reporter.reported.connect(shown.append)
     reporter.report(RuntimeError("disk full"))
     assert "disk full" in shown[0]
+
+
+def test_a_job_whose_task_shutdown_dropped_ends_quietly(qtbot: QtBot) -> None:
+    """Delivering the last results inside ``shutdown`` can run a handler that queues one more
+    job; shutdown then drops its task, and the job must end without touching it."""
+    runner = TaskRunner(lambda _error: None)
+    key = 12_345  # a key ``_live`` no longer holds
+    runner.shutdown()
+    assert runner.task(key) is None
+    done: list[int] = []
+    runner.job_done.connect(done.append)
+    _Job(runner, key).run()  # what the pool runs for it; it used to raise KeyError
+    qtbot.waitUntil(lambda: done == [key], timeout=1000)

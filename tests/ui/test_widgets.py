@@ -69,7 +69,7 @@ def test_only_an_explicit_lang_overrides_the_saved_preference(
     from fieldvisit.app.cli import main
 
     asked: list[str | None] = []
-    monkeypatch.setattr(gui, "run", lambda url, lang: asked.append(lang) or 0)
+    monkeypatch.setattr(gui, "run", lambda url, lang, server=None: asked.append(lang) or 0)
     assert main(["--db", "sqlite://"]) == 0
     assert main(["--db", "sqlite://", "--lang", "zh"]) == 0
     assert asked == [None, "zh"]

@@ -65,6 +65,11 @@ def _china_day(day: date) -> DayInfo:
     )
 
 
+def is_subdivision(country: str, region: str) -> bool:
+    """Whether ``region`` is a holiday subdivision of ``country`` in the ``holidays`` package."""
+    return region in holidays.list_supported_countries().get(country, ())
+
+
 @cache
 def _country_table(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
     table = holidays.country_holidays(country, subdiv=subdivision, years=year)

@@ -12,7 +12,7 @@ RULE_MESSAGES: dict[str, tuple[str, ...]] = {
     "night": ("no_time", "outside"),
     "consent_after_hours": ("outside", "refused"),
     "sunday": ("is_sunday",),
-    "public_holiday": ("is_holiday",),
+    "public_holiday": ("is_holiday", "is_regional_holiday"),
     "spring_festival": ("in_period",),
     "min_collectors": ("too_few",),
     "max_per_day": ("exceeded",),
@@ -47,6 +47,7 @@ ERROR_MESSAGES: tuple[str, ...] = (
     "compliance.policy.looser",
     "compliance.calendar.bad_override",
     "compliance.calendar.no_lunar_data",
+    "compliance.calendar.unknown_region",
 )
 
 

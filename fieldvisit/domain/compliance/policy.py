@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from fieldvisit.domain.compliance.calendars import is_subdivision
 from fieldvisit.domain.compliance.model import Source, WallInterval
 from fieldvisit.domain.compliance.profiles import Profile, RuleSpec
 from fieldvisit.domain.enums import Severity
@@ -92,6 +93,8 @@ class RuleSet:
     policy: Policy
     rules: Mapping[str, RuleSpec]
     hash: str
+    #: The team's holiday calendar subdivision (a German state, a UK nation), when it set one.
+    holiday_region: str | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RuleSet) and other.hash == self.hash
@@ -111,9 +114,26 @@ class RuleSet:
         """The effective rule, or ``None`` when neither profile nor policy has it."""
         return self.rules.get(name)
 
+    @property
+    def holiday_subdivision(self) -> str | None:
+        """The calendar subdivision holidays are read for: the team's region, else the profile's."""
+        return self.holiday_region or self.profile.holiday_subdivision
 
-def build_ruleset(profile: Profile, policy: Policy | None = None) -> RuleSet:
-    """Apply ``policy`` to ``profile``; a looser value than the profile's raises ValidationError."""
+
+def build_ruleset(
+    profile: Profile, policy: Policy | None = None, holiday_region: str | None = None
+) -> RuleSet:
+    """Apply ``policy`` to ``profile``; a looser value than the profile's raises ValidationError.
+
+    ``holiday_region`` (the team's setting) replaces the profile's default holiday subdivision;
+    one the profile's country does not know raises ValidationError.
+    """
+    if holiday_region is not None and not is_subdivision(profile.holiday_country, holiday_region):
+        raise ValidationError(
+            "compliance.calendar.unknown_region",
+            region=holiday_region,
+            country=profile.holiday_country,
+        )
     policy = policy or Policy()
     rules = dict(profile.rules)
     if policy.contact_window is not None:
@@ -122,7 +142,8 @@ def build_ruleset(profile: Profile, policy: Policy | None = None) -> RuleSet:
         value = getattr(policy, key)
         if value is not None:
             rules[name] = _tighten_number(rules.get(name), name, number, value, larger_is_stricter)
-    return RuleSet(profile=profile, policy=policy, rules=rules, hash=ruleset_hash(profile, policy))
+    digest = ruleset_hash(profile, policy, holiday_region)
+    return RuleSet(profile, policy, rules, digest, holiday_region)
 
 
 def _tighten_window(rule: RuleSpec | None, window: WallInterval) -> RuleSpec:
@@ -163,8 +184,19 @@ def _defaults(name: str, number: str, value: int) -> dict[str, int]:
     return {"window_days": 30, number: value} if name == "max_per_30_days" else {number: value}
 
 
-def ruleset_hash(profile: Profile, policy: Policy | None = None) -> str:
-    """A stable SHA-256 of the profile document and the canonical policy (key order ignored)."""
-    document = {"profile": profile.data, "policy": (policy or Policy()).to_mapping()}
+def ruleset_hash(
+    profile: Profile, policy: Policy | None = None, holiday_region: str | None = None
+) -> str:
+    """A stable SHA-256 of the profile document and the canonical policy (key order ignored).
+
+    A team's holiday region is part of it only when set, so rule sets without one keep the
+    hashes stored with earlier plans.
+    """
+    document: dict[str, Any] = {
+        "profile": profile.data,
+        "policy": (policy or Policy()).to_mapping(),
+    }
+    if holiday_region is not None:
+        document["holiday_region"] = holiday_region
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

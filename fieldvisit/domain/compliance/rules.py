@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from typing import Any
 
 from fieldvisit.domain.compliance.calendars import day_info, in_spring_festival
 from fieldvisit.domain.compliance.history import HistoryDigest
-from fieldvisit.domain.compliance.model import Candidate, Violation
+from fieldvisit.domain.compliance.model import Candidate, Source, Violation
 from fieldvisit.domain.compliance.policy import RuleSet
 from fieldvisit.domain.compliance.profiles import RuleSpec
 from fieldvisit.domain.enums import CaseFlag, Place, Severity
@@ -107,13 +108,26 @@ def sunday(ruleset: RuleSet, spec: RuleSpec, day: date) -> Violation | None:
 
 
 def public_holiday(ruleset: RuleSet, spec: RuleSpec, day: date) -> Violation | None:
-    profile = ruleset.profile
-    info = day_info(profile.holiday_country, day, profile.holiday_subdivision)
+    country, region = ruleset.profile.holiday_country, ruleset.holiday_region
+    info = day_info(country, day, ruleset.holiday_subdivision)
     if not info.holiday:
         return None
-    return make_violation(
-        ruleset, spec, "public_holiday.is_holiday", date=day.isoformat(), name=info.name or ""
+    if region is None:
+        return make_violation(
+            ruleset, spec, "public_holiday.is_holiday", date=day.isoformat(), name=info.name or ""
+        )
+    # The team's region decided it: say so, and name the calendar beside the legal source.
+    where = f"{country}-{region}"
+    calendar = Source(zh=f"团队节假日地区 {where}", en=f"team holiday region {where}")
+    found = make_violation(
+        ruleset,
+        spec,
+        "public_holiday.is_regional_holiday",
+        date=day.isoformat(),
+        name=info.name or "",
+        region=where,
     )
+    return dataclasses.replace(found, source=found.source.plus(calendar))
 
 
 def spring_festival(ruleset: RuleSet, spec: RuleSpec, day: date) -> Violation | None:

@@ -22,6 +22,7 @@ from fieldvisit.domain.errors import PermissionDeniedError
 from fieldvisit.domain.organisation import FieldError
 from fieldvisit.services.admin.organisation import Entry, OrgProblem, OrgRejected, OrgResult
 from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.cases.declaration_store import DeclarationWriter
 from fieldvisit.storage import models as m
 
 
@@ -89,52 +90,12 @@ class Declarations:
             return []
 
     def _window(self, session: Session, actor: Actor, item: AvailabilityInput) -> int:
-        case = _case(session, actor, item.case, item.creditor)
-        address_id = None
-        if item.place is not None:
-            address_id = session.scalar(
-                select(m.Address.id)
-                .where(m.Address.debtor_id == case.debtor_id, m.Address.kind == item.place.value)
-                .order_by(m.Address.is_primary.desc(), m.Address.id)
-            )
-            if address_id is None:
-                raise FieldError("place", item.place.value, "org.error.no_address")
-        row = m.Availability(
-            debtor_id=case.debtor_id, kind=item.kind.value, weekday=item.weekday,
-            on_date=item.on_date, start_time=item.start, end_time=item.end,
-            address_id=address_id, source=item.source, declared_on=item.declared_on,
-            note=item.note, created_by=_user(actor), created_at=self._clock(),
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        after = {
-            "case": case.case_number, "kind": row.kind, "weekday": row.weekday,
-            "date": item.on_date.isoformat() if item.on_date else None,
-            "start": item.start.isoformat("minutes"), "end": item.end.isoformat("minutes"),
-            "place": item.place.value if item.place else None, "source": item.source,
-            "declared_on": item.declared_on.isoformat(),
-        }  # fmt: skip
-        self._audit.record(session, actor_id=_user(actor), action="debtor.availability_added",
-                           entity_type="debtor", entity_id=case.debtor_id, after=after)  # fmt: skip
-        return row.id
+        writer = DeclarationWriter(session, self._audit, actor, self._clock())
+        return writer.window(writer.case(item.case, item.creditor), item)
 
     def _consent(self, session: Session, actor: Actor, item: ConsentInput) -> int:
-        case = _case(session, actor, item.case, item.creditor)
-        row = m.Consent(
-            debtor_id=case.debtor_id, kind=item.kind.value, given_on=item.given_on,
-            valid_until=item.valid_until, evidence_ref=item.evidence,
-            recorded_by=_user(actor), created_at=self._clock(),
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        after = {
-            "case": case.case_number, "kind": row.kind, "given_on": item.given_on.isoformat(),
-            "valid_until": item.valid_until.isoformat() if item.valid_until else None,
-            "evidence": item.evidence,
-        }  # fmt: skip
-        self._audit.record(session, actor_id=_user(actor), action="debtor.consent_added",
-                           entity_type="debtor", entity_id=case.debtor_id, after=after)  # fmt: skip
-        return row.id
+        writer = DeclarationWriter(session, self._audit, actor, self._clock())
+        return writer.consent(writer.case(item.case, item.creditor), item)
 
     def for_case(self, actor: Actor, case_id: int) -> list[DeclarationView]:
         """The debtor's declarations, windows first, as the case detail pane shows them."""
@@ -180,21 +141,3 @@ class Declarations:
                 for c in consents
             ]
             return views
-
-
-def _user(actor: Actor) -> int | None:
-    return actor.user_id or None
-
-
-def _case(session: Session, actor: Actor, number: str, creditor: str | None) -> m.Case:
-    statement = select(m.Case).where(m.Case.case_number == number)
-    if creditor:
-        statement = statement.join(m.Creditor).where(m.Creditor.code == creditor)
-    found = session.scalars(statement.limit(2)).all()
-    if not found:
-        raise FieldError("case", number, "org.error.unknown_case")
-    if len(found) > 1:
-        raise FieldError("creditor", creditor or "", "org.error.case_ambiguous", case=number)
-    if not may_see_team(actor, found[0].team_id):
-        raise FieldError("case", number, "org.error.case_not_yours")
-    return found[0]

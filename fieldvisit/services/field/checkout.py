@@ -15,10 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.declarations import DoorstepDeclaration
+from fieldvisit.domain.enums import Place
 from fieldvisit.domain.errors import ConflictError, NotFoundError, ValidationError
+from fieldvisit.domain.organisation import FieldError
 from fieldvisit.domain.outcomes import VisitOutcome, problems
 from fieldvisit.domain.safety_machine import check_out
 from fieldvisit.domain.safety_state import SafetyState, Transition
+from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.cases.declaration_store import DeclarationWriter
 from fieldvisit.services.field.consequences import Blackout, apply_consequences
 from fieldvisit.services.field.effects import transact
 from fieldvisit.services.field.pins import duress_hash_of, is_duress
@@ -37,6 +42,7 @@ class CheckOut:
     client_event_id: str | None = None
     pin: str | None = None
     blackout: Blackout | None = None  # the debtor's own times for "not at this time"
+    declaration: DoorstepDeclaration | None = None  # what the debtor declared at the door
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,39 @@ class FieldCheckout:
         append_visit_record(s, self._deps.audit, actor.user_id, values)
         visit.status, visit.departed_at = "closed", at
         s.flush()
-        apply_consequences(self._deps, s, actor, visit, request.outcome, request.blackout, at)
+        declared = request.declaration
+        apply_consequences(
+            self._deps, s, actor, visit, request.outcome, request.blackout, at, declared=declared
+        )
+        if declared is not None:
+            now = self._deps.clock()
+            record_declaration(s, self._deps.audit, actor, visit, declared, at, now)
+
+
+def record_declaration(
+    s: Session,
+    audit: AuditLog,
+    actor: Actor,
+    visit: m.Visit,
+    declared: DoorstepDeclaration,
+    at: datetime,
+    now: datetime,
+) -> int:
+    """The debtor's doorstep declaration as a blackout of the visit's case, in the check-out's
+    transaction, through the writer every declaration goes through (so it is audited alike)."""
+    case = s.get_one(m.Case, visit.case_id)
+    address = s.get_one(m.Address, visit.address_id)
+    creditor = s.get_one(m.Creditor, case.creditor_id).code
+    places = {p.value: p for p in Place}
+    place = places.get(address.kind, Place.OTHER)
+    item = declared.availability(
+        case.case_number, creditor, place, local_today(s, visit, at).date()
+    )
+    writer = DeclarationWriter(s, audit, actor, now)
+    try:
+        return writer.window(case, item, address.id if item.place is not None else None)
+    except FieldError as error:  # raised before anything is kept: the check-out rolls back
+        raise ValidationError("safety.declare.refused", field=error.field) from None
 
 
 def _latest_session(s: Session, visit_id: int) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.declarations import DoorstepDeclaration, DoorstepKind
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.messages import Message
 from fieldvisit.services.field.checkout import CheckOut, CheckOutResult, FieldCheckout
@@ -165,7 +166,7 @@ def _check_in_from(data: dict[str, Any], at: datetime) -> CheckIn:
 
 
 def _check_out_from(data: dict[str, Any], at: datetime) -> CheckOut:
-    blackout = data.get("blackout")
+    blackout, declared = data.get("blackout"), data.get("declaration")
     return CheckOut(
         visit_id=int(data["visit_id"]),
         outcome=outcome_from_json(data["outcome"]),
@@ -173,6 +174,17 @@ def _check_out_from(data: dict[str, Any], at: datetime) -> CheckOut:
         at=at,
         client_event_id=data["client_event_id"],
         blackout=_blackout(blackout) if blackout else None,
+        declaration=_declaration(declared) if declared else None,
+    )
+
+
+def _declaration(data: dict[str, Any]) -> DoorstepDeclaration:
+    return DoorstepDeclaration(
+        DoorstepKind(data["kind"]),
+        data.get("weekday"),
+        time.fromisoformat(data["start"]),
+        time.fromisoformat(data["end"]),
+        data.get("note"),
     )
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.access import Actor
+from fieldvisit.domain.declarations import DoorstepDeclaration, DoorstepKind
 from fieldvisit.domain.enums import AvailabilityKind, Channel
 from fieldvisit.domain.outcomes import (
     BLACKOUT_OUTCOMES,
@@ -40,7 +41,12 @@ def apply_consequences(
     outcome: VisitOutcome,
     blackout: Blackout | None,
     at: datetime,
+    *,
+    declared: DoorstepDeclaration | None = None,
 ) -> None:
+    """``declared``: what the debtor stated at the door. Their own times replace the blackout a
+    "not at this time" outcome would guess; "not here" keeps its all-day block of the address
+    unless the declaration is that very refusal."""
     now = deps.clock()
     case = s.get_one(m.Case, visit.case_id)
     changes = _money(s, visit, case, outcome, at, now)
@@ -49,7 +55,7 @@ def apply_consequences(
         # No further visit is planned until the dispute or complaint is dealt with.
         changes["case_state"] = {"before": case.state, "after": new_state.value}
         case.state, case.state_changed_at, case.updated_at = new_state.value, now, now
-    if outcome.outcome in BLACKOUT_OUTCOMES:
+    if outcome.outcome in BLACKOUT_OUTCOMES and not _replaced_by(declared, outcome):
         changes["blackout"] = _declare(s, actor, visit, case, outcome, blackout, at, now)
     _contact(s, visit, case, outcome, at, now)
     if changes:
@@ -61,6 +67,12 @@ def apply_consequences(
             entity_id=case.id,
             after=changes,
         )
+
+
+def _replaced_by(declared: DoorstepDeclaration | None, outcome: VisitOutcome) -> bool:
+    if declared is None:
+        return False
+    return outcome.outcome != OutcomeCode.NOT_HERE or declared.kind is DoorstepKind.NO_VISITS_HERE
 
 
 def _money(

@@ -10,11 +10,12 @@ import ssl
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from fieldvisit.domain.notify_signing import (
     DELIVERY_HEADER,
@@ -71,7 +72,17 @@ class SmtpSettings:
     password_env: str | None = None
 
 
-Listener = Callable[[AlarmNotice, str], None]  # the notice and the push route's address
+@dataclass(frozen=True)
+class ChangeNotice:
+    """A change the team server announced (``round.submitted``, ``watcher.silent``, …): ids only;
+    in desktop team mode the event stream publishes these on the local hub."""
+
+    kind: str
+    data: Mapping[str, Any]
+
+
+# The notice and the push route's address ("" for a server's change notice).
+Listener = Callable[[AlarmNotice | ChangeNotice, str], None]
 
 
 class PushHub:
@@ -93,7 +104,7 @@ class PushHub:
 
         return unsubscribe
 
-    def publish(self, notice: AlarmNotice, address: str) -> int:
+    def publish(self, notice: AlarmNotice | ChangeNotice, address: str) -> int:
         """How many listeners took the notice."""
         with self._lock:
             listeners = list(self._listeners)
@@ -103,7 +114,7 @@ class PushHub:
                 listener(notice, address)
                 delivered += 1
             except Exception:
-                _log.exception("push listener failed for %s", notice.target)
+                _log.exception("push listener failed for %s", getattr(notice, "target", notice))
         return delivered
 
 

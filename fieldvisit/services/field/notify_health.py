@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from fieldvisit.services.field.store import SafetyDeps, insert_ignore
 from fieldvisit.storage import models as m
 
 STALE_AFTER = timedelta(seconds=60)
+# The outage of "no watcher at all": one row per silence, keyed like a watcher's own outage.
+NO_WATCHER = "*"
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,55 @@ class WatcherHealth:
                     row.recovered_at = now
                     self._audit(s, "safety.watcher_recovered", row, beat_now.host)
         return raised
+
+    def silent(self, since: datetime | None = None) -> bool:
+        """Whether no watcher at all has beaten within ``stale_after`` (read only); with no beat
+        ever, counted from ``since`` (a server's start: its own watcher needs a moment)."""
+        with self._deps.session_factory() as s:
+            return self._silent(s, self._deps.clock(), since)
+
+    def note_silence(self, checked_by: str, since: datetime | None = None) -> bool:
+        """``silent(since)``, and the outage of every watcher recorded and audited once
+        (whichever server notices first), and its end when a watcher beats again."""
+        now = self._deps.clock()
+        with self._deps.session_factory.begin() as s:
+            last = self._last_beat(s)
+            if self._silent(s, now, since):
+                values = {
+                    "watcher_id": NO_WATCHER,
+                    "last_beat_at": last or NEVER,
+                    "raised_at": now,
+                    "raised_by": checked_by[:64],
+                }
+                if insert_ignore(s, m.WatcherAlarm, values):
+                    self._audit_all(s, "safety.watchers_silent", last, checked_by)
+                return True
+            ended = select(m.WatcherAlarm).where(
+                m.WatcherAlarm.watcher_id == NO_WATCHER, m.WatcherAlarm.recovered_at.is_(None)
+            )
+            for row in s.scalars(ended):
+                row.recovered_at = now
+                self._audit_all(s, "safety.watchers_back", last, checked_by)
+            return False
+
+    def _silent(self, s: Session, now: datetime, since: datetime | None) -> bool:
+        last = self._last_beat(s) or since
+        return last is None or now - last > self._stale_after
+
+    @staticmethod
+    def _last_beat(s: Session) -> datetime | None:
+        newest = select(m.WatcherHeartbeat.beat_at).order_by(m.WatcherHeartbeat.beat_at.desc())
+        return s.scalar(newest.limit(1))
+
+    def _audit_all(self, s: Session, action: str, last: datetime | None, by: str) -> None:
+        self._deps.audit.record(
+            s,
+            actor_id=None,
+            action=action,
+            entity_type="watcher",
+            entity_id=NO_WATCHER,
+            after={"last_beat_at": None if last is None else last.isoformat(), "noticed_by": by},
+        )
 
     def _audit(self, s: Session, action: str, row: m.WatcherAlarm, host: str) -> None:
         self._deps.audit.record(

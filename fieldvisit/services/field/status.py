@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldvisit.domain.access import Actor
+from fieldvisit.domain.access import Actor, Permission, allows
 from fieldvisit.domain.enums import AlarmKind, AlarmState, SafetySessionState
+from fieldvisit.domain.errors import NotFoundError, PermissionDeniedError
 from fieldvisit.services.field.store import SafetyDeps, load_chains
 from fieldvisit.storage import models as m
 
@@ -37,9 +38,15 @@ class SafetyStatus:
         self._deps = deps
 
     def session(self, actor: Actor, session_id: int) -> CrewSession:
+        """A session's state and alarms, for its own crew or whoever watches the board (the
+        team server serves this to any signed-in user, so the check is here)."""
         now = self._deps.clock()
         with self._deps.session_factory() as s:
-            row = s.get_one(m.SafetySession, session_id)
+            row = s.get(m.SafetySession, session_id)
+            if row is None:
+                raise NotFoundError("safety.error.no_session", session_id=session_id)
+            if row.crew_id not in actor.crew_ids and not allows(actor, Permission.WATCH_SAFETY):
+                raise PermissionDeniedError("safety.error.not_crew")
             alarms = []
             for chain in load_chains(s, row.id):
                 if chain.silent or chain.state not in (AlarmState.OPEN, AlarmState.ACKNOWLEDGED):

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.enums import RoundStatus, StopApproval, StopStatus, VisitStatus
@@ -38,6 +40,7 @@ class TodayStop:
     stop_status: str = StopStatus.PLANNED.value
     approval: str = StopApproval.NONE.value  # "pending": a re-plan's new exception awaits a manager
     debtor: str = ""  # the debtor's name, in full for the crew of an approved round
+    currency: str = ""  # the case's ISO 4217 code, for the amounts of its check-out
 
     @property
     def workable(self) -> bool:
@@ -97,6 +100,19 @@ class FieldToday:
     def start(self, actor: Actor, stop_id: int) -> int:
         """The visit of a stop (started once; asking again returns the same visit)."""
         require(actor, Permission.RECORD_VISIT)
+        try:
+            return self._start_once(actor, stop_id)
+        except (StaleDataError, IntegrityError):
+            # A crew partner started another stop at the same moment (both put the round in
+            # progress: the round's version moved under us) or the same stop (the visit exists
+            # now). Nothing of ours was kept, so once more, in a fresh transaction, sees theirs.
+            pass
+        try:
+            return self._start_once(actor, stop_id)
+        except (StaleDataError, IntegrityError) as exc:
+            raise ConflictError("field.error.start_raced", stop=stop_id) from exc
+
+    def _start_once(self, actor: Actor, stop_id: int) -> int:
         with self._deps.session_factory.begin() as s:
             stop = s.get(m.RoundStop, stop_id)
             if stop is None:
@@ -188,6 +204,7 @@ def _today(s: Session, saved: m.Round, full: bool) -> TodayRound:
                 stop.status,
                 stop.approval,
                 case.debtor.name if full else mask_name(case.debtor.name),
+                case.currency,
             )
         )
     zone = s.get_one(m.Crew, saved.crew_id).team.timezone

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.domain.enums import AlarmState, SafetySessionState
 from fieldvisit.domain.errors import FieldVisitError
-from fieldvisit.domain.safety_machine import sweep, tick
+from fieldvisit.domain.safety_machine import next_due, sweep, tick
 from fieldvisit.domain.safety_state import AlarmRaised, SafetyState, Transition
 from fieldvisit.services.field.effects import transact
 from fieldvisit.services.field.notify_health import retire
 from fieldvisit.services.field.promises import review_promises
-from fieldvisit.services.field.store import SafetyDeps
+from fieldvisit.services.field.store import SafetyDeps, load_state
 from fieldvisit.storage import models as m
 
 # Run after each pass, once its transactions have committed (escalation delivery, watcher
@@ -47,6 +47,7 @@ class WatchReport:
     sessions: int
     raised: tuple[RaisedAlarm, ...]
     reminders: int
+    next_due: datetime | None = None  # the earliest timer of the sessions it saw
 
 
 def default_watcher_id() -> str:
@@ -74,9 +75,10 @@ class SafetyWatcher:
         raised: list[RaisedAlarm] = []
         reminders = 0
         pending = self._pending()
-        for session_id, zone in pending:
+        acting, due = self._due_now(pending, now)
+        for session_id, zone in acting:
             try:
-                _state, applied = transact(
+                state, applied = transact(
                     self._deps, session_id, None, self._step(now, ZoneInfo(zone))
                 )
             except FieldVisitError as exc:  # changed under our feet: next pass sees it fresh
@@ -84,13 +86,16 @@ class SafetyWatcher:
                 continue
             raised.extend(RaisedAlarm(session_id, alarm) for alarm in applied.raised)
             reminders += applied.reminders
+            session_due = next_due(state, self._deps.policy, now)
+            if session_due is not None:
+                due.append(session_due)
         self._review_promises(now)
         for hook in self._after_pass:
             try:
                 hook(self.watcher_id)
             except Exception:  # the alarms are stored; the next pass tries again
                 _log.exception("after-pass hook %r failed", hook)
-        return WatchReport(now, len(pending), tuple(raised), reminders)
+        return WatchReport(now, len(pending), tuple(raised), reminders, min(due, default=None))
 
     def run_forever(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
         """Until ``stop`` is set; a database that is briefly unreachable is retried, not fatal."""
@@ -117,6 +122,30 @@ class SafetyWatcher:
             return state, effects
 
         return step
+
+    def _due_now(
+        self, pending: list[tuple[int, str]], now: datetime
+    ) -> tuple[list[tuple[int, str]], list[datetime]]:
+        """The sessions a step is due for now, and when the others fall due.
+
+        Read without locks in one session, so a pass over many quiet sessions costs reads, not
+        a locking transaction each; a session changed since is re-read by ``transact``.
+        """
+        acting: list[tuple[int, str]] = []
+        later: list[datetime] = []
+        policy = self._deps.policy
+        with self._deps.session_factory() as s:
+            for session_id, zone in pending:
+                state = load_state(s, s.get_one(m.SafetySession, session_id))
+                due = next_due(state, policy, now)
+                sweep_due = not state.closed and not any(a.active for a in state.alarms)
+                if (due is not None and due <= now) or (
+                    sweep_due and _end_of_day_passed(state, now, ZoneInfo(zone), policy.end_of_day)
+                ):
+                    acting.append((session_id, zone))
+                elif due is not None:
+                    later.append(due)
+        return acting, later
 
     def _pending(self) -> list[tuple[int, str]]:
         """Open sessions, and closed ones whose (duress) alarm still has to climb."""

@@ -58,11 +58,8 @@ class ImportRequest:
 
 
 def _creditor_currency(session: Session, creditor_id: int) -> str | None:
-    """The creditor's currency, where the creditors table has one (organisation set-up)."""
-    column = getattr(m.Creditor, "currency", None)
-    if column is None:
-        return None
-    value = session.scalar(select(column).where(m.Creditor.id == creditor_id))
+    """The creditor's currency (organisation set-up); None when it was never stated."""
+    value = session.scalar(select(m.Creditor.currency).where(m.Creditor.id == creditor_id))
     return str(value) if value else None
 
 

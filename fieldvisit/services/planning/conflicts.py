@@ -21,8 +21,10 @@ from fieldvisit.storage import models as m
 
 
 def _is_round_race(error: IntegrityError) -> bool:
-    # Another save of the same crew and day got in first (unique crew + date, or stop numbers).
-    return "rounds" in str(error.orig)
+    # Another save of the same crew and day got in first (unique crew + date, or stop numbers),
+    # or the crew started a visit of a stop this save replaces (the visit's key to the stop).
+    text = str(error.orig)
+    return "rounds" in text or "round_stops" in text
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.evaluate import evaluate_order, replan_problem
-from fieldvisit.routing.travel import Point, matrix
+from fieldvisit.routing.travel import Point
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.planning.eligibility_model import (
     CaseEligibility,
@@ -34,6 +34,7 @@ from fieldvisit.services.planning.eligibility_model import (
 from fieldvisit.services.planning.loading import (
     CrewInfo,
     VisitPlace,
+    crew_travel,
     load_case_numbers,
     load_crew,
     load_places,
@@ -305,7 +306,7 @@ def _routing_problem(
     crew_spec = routing_crew(crew, template, midnight, 0)
     if start is not None:
         crew_spec = dataclasses.replace(crew_spec, start_location=len(points) - 1)
-    return rm.Problem(visits, (crew_spec,), matrix(points))
+    return rm.Problem(visits, (crew_spec,), crew_travel(crew, points))
 
 
 def routing_crew(

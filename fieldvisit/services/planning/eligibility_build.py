@@ -129,7 +129,8 @@ class BatchRun:
         profile = self.profile_override or effective_profile_id(f.base_profile, f.jurisdiction)
         key = (f.team_id, profile)
         if key not in self.rulesets:
-            self.rulesets[key] = ruleset_for(self.session, f.team_id, profile, self.day)
+            region = f.region_under(profile)
+            self.rulesets[key] = ruleset_for(self.session, f.team_id, profile, self.day, region)
         return self.rulesets[key]
 
     def _crew_sizes(self, facts: list[load.CaseFacts]) -> dict[int, int]:

@@ -73,6 +73,14 @@ class CaseFacts:
     lon: float | None
     timezone: str | None
     jurisdiction: str | None
+    #: The team's holiday calendar region, with the profile it was chosen for.
+    holiday_region: str | None = None
+    team_profile: str | None = None
+
+    def region_under(self, profile: str) -> str | None:
+        """The team's holiday region under ``profile``; the region was chosen for the team's
+        own profile, so a case under another one (``US-MA``, an address abroad) has none."""
+        return self.holiday_region if profile == self.team_profile else None
 
 
 def load_cases(
@@ -115,6 +123,8 @@ def _cases_statement(
             home.lon,
             home.timezone,
             home.jurisdiction,
+            m.Team.holiday_region,
+            m.Team.rule_profile,
         )
         .outerjoin(m.Team, m.Case.team_id == m.Team.id)
         .outerjoin(home, (home.debtor_id == m.Case.debtor_id) & home.is_primary)
@@ -142,6 +152,8 @@ def _facts(row: Any) -> CaseFacts:
         lon=row[14],
         timezone=row[15],
         jurisdiction=row[16],
+        holiday_region=row[17],
+        team_profile=row[18],
     )
 
 

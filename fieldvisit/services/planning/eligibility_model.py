@@ -50,6 +50,7 @@ class RuleSetUsed:
     profile_version: str
     policy_version: int | None
     ruleset_hash: str
+    holiday_region: str | None = None  # the team's holiday calendar region, when it applied
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def checks_document(result: CaseEligibility | SlotCheck) -> dict[str, Any]:
             for r in result.reasons
         ],
     }
+    if used.holiday_region is not None:  # kept only when set: older documents stay as they were
+        document["holiday_region"] = used.holiday_region
     if isinstance(result, CaseEligibility):
         document["intervals"] = [[i.start.isoformat(), i.end.isoformat()] for i in result.intervals]
     else:

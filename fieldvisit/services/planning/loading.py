@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.domain.errors import NotFoundError
+from fieldvisit.routing.model import Travel
+from fieldvisit.routing.travel import Point, TravelParams, matrix
 from fieldvisit.storage import models as m
 
 
@@ -20,6 +22,14 @@ class CrewInfo:
     timezone: str
     member_ids: frozenset[int]
     base: tuple[float, float] | None
+    #: The crew's travel speed from the Organisation set-up; None: the travel model's default.
+    speed_kmh: float | None = None
+
+    @property
+    def travel_params(self) -> TravelParams:
+        """The travel model for this crew: its own speed, the model's detour factor."""
+        default = TravelParams()
+        return TravelParams(self.speed_kmh or default.speed_kmh, default.detour_factor)
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,14 @@ def load_crew(s: Session, crew_id: int) -> CrewInfo:
     if crew.base_lat is not None and crew.base_lon is not None:
         base = (crew.base_lat, crew.base_lon)
     members = frozenset(member.user_id for member in crew.members)
-    return CrewInfo(crew.id, crew.name, crew.team_id, crew.team.timezone, members, base)
+    return CrewInfo(
+        crew.id, crew.name, crew.team_id, crew.team.timezone, members, base, crew.speed_kmh
+    )
+
+
+def crew_travel(crew: CrewInfo, points: Sequence[Point]) -> Travel:
+    """Travel among ``points`` at the crew's own speed (a slow van, a crew on foot)."""
+    return matrix(points, crew.travel_params)
 
 
 def load_places(s: Session, case_ids: Sequence[int]) -> dict[int, VisitPlace]:

@@ -47,13 +47,16 @@ def policy_in_force(
 
 
 def ruleset_for(
-    s: Session, team_id: int | None, profile_id: str, day: date
+    s: Session, team_id: int | None, profile_id: str, day: date, holiday_region: str | None = None
 ) -> tuple[RuleSet, RuleSetUsed]:
-    """The profile with the team's policy in force on ``day`` applied, and what was used."""
+    """The profile with the team's policy in force on ``day`` and its holiday region applied,
+    and what was used."""
     profile = load_profile(profile_id)
     found = policy_in_force(s, team_id, profile_id, day)
     ruleset = build_ruleset(
-        profile, _tolerant_policy(profile_id, found.settings) if found else None
+        profile,
+        _tolerant_policy(profile_id, found.settings) if found else None,
+        holiday_region,
     )
     used = RuleSetUsed(
         team_id=team_id,
@@ -61,6 +64,7 @@ def ruleset_for(
         profile_version=ruleset.version,
         policy_version=found.version if found else None,
         ruleset_hash=ruleset.hash,
+        holiday_region=ruleset.holiday_region,
     )
     return ruleset, used
 

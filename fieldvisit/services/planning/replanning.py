@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -23,6 +24,7 @@ from fieldvisit.domain.messages import Message
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing.budget import Budget
 from fieldvisit.services.audit import AuditLog
+from fieldvisit.services.planning.conflicts import round_race
 from fieldvisit.services.planning.day import DayRequest, Planner, PlanningService, RestOfDay
 from fieldvisit.services.planning.loading import load_crew
 from fieldvisit.services.planning.model import PlannedStop, RoundPlan
@@ -148,6 +150,14 @@ class ReplanService:
 
     def apply(self, actor: Actor, replan: Replan) -> SavedRound:
         """Save the proposal: finished stops untouched, the rest replaced, all in one go."""
+        try:
+            with round_race(self._session_factory, round_id=replan.round_id):
+                return self._apply(actor, replan)
+        except IntegrityError as exc:
+            # The crew started a stop this re-plan removes, between our check and our commit.
+            raise ConflictError("replan.error.visits_changed") from exc
+
+    def _apply(self, actor: Actor, replan: Replan) -> SavedRound:
         with self._session_factory.begin() as s:
             day = _day_under_way(s, actor, replan.round_id)
             saved = day.saved

@@ -3,6 +3,12 @@
 A case enters the problem when at least one crew may visit it; ``allowed_crews`` names those
 crews, so a two-person address never goes to a one-person crew. Its start windows come from the
 first crew that may visit it; every placed stop is re-checked for its own crew afterwards.
+
+Crews may travel at different speeds (the Organisation set-up stores one per crew), but the
+planner reads one travel matrix. The shared problem therefore drives at the slowest crew's speed,
+so every time it plans is reachable by whichever crew gets the stop; each crew's own context
+carries the matrix at its own speed (``own_problem``): a faster crew then fills the time it saves
+with left-out visits on its own day (``fill_in_problem``) and its route is re-timed on it.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from sqlalchemy.orm import Session
 from fieldvisit.domain.errors import ValidationError
 from fieldvisit.domain.rounds import DayTemplate
 from fieldvisit.routing import model as rm
-from fieldvisit.routing.travel import Point, matrix
+from fieldvisit.routing.travel import Point
 from fieldvisit.services.planning.day import PlanContext, routing_crew, routing_visit
 from fieldvisit.services.planning.eligibility_model import CaseEligibility, DayEligibility
-from fieldvisit.services.planning.loading import CrewInfo, VisitPlace, load_crew
+from fieldvisit.services.planning.loading import CrewInfo, VisitPlace, crew_travel, load_crew
 from fieldvisit.storage import models as m
 
 
@@ -37,7 +43,12 @@ class TeamContext:
 
     @property
     def problem(self) -> rm.Problem:
+        """The shared problem, at the slowest crew's speed."""
         return self.overall.problem
+
+    def own_problem(self, crew_id: int) -> rm.Problem:
+        """The shared problem with the travel times of ``crew_id``'s own speed."""
+        return self.per_crew[crew_id].problem
 
 
 def load_crews(s: Session, team_id: int | None, crew_ids: Sequence[int]) -> list[CrewInfo]:
@@ -79,12 +90,15 @@ def team_context(
     midnight: datetime,
 ) -> TeamContext:
     overall = _overall(crews, verdicts)
-    problem = _problem(crews, verdicts, overall, places, template, midnight)
+    problem, points = _problem(crews, verdicts, overall, places, template, midnight)
     per_crew = {
-        crew.id: PlanContext(crew, midnight, verdicts[crew.id], places, problem) for crew in crews
+        crew.id: PlanContext(
+            crew, midnight, verdicts[crew.id], places, _at_speed(problem, crews, crew, points)
+        )
+        for crew in crews
     }
     case_ids = tuple(c.case_id for c in overall.cases)
-    both = PlanContext(crews[0], midnight, overall, places, problem)
+    both = PlanContext(_slowest(crews), midnight, overall, places, problem)
     return TeamContext(crews[0].team_id, tuple(crews), case_ids, per_crew, both)
 
 
@@ -108,7 +122,7 @@ def _problem(
     places: dict[int, VisitPlace],
     template: DayTemplate,
     midnight: datetime,
-) -> rm.Problem:
+) -> tuple[rm.Problem, list[Point]]:
     """Crew starts take the first matrix places (in crew order), then one place per visit."""
     allowed = _allowed_crews(crews, verdicts)
     plannable = [c for c in overall.cases if allowed.get(c.case_id) and c.case_id in places]
@@ -126,7 +140,39 @@ def _problem(
             dataclasses.replace(visit, allowed_crews=None if crews_for == every else crews_for)
         )
     specs = tuple(routing_crew(crew, template, midnight, i) for i, crew in enumerate(crews))
-    return rm.Problem(tuple(visits), specs, matrix(points))
+    return rm.Problem(tuple(visits), specs, crew_travel(_slowest(crews), points)), points
+
+
+def fill_in_problem(
+    context: TeamContext, crew_id: int, kept: Sequence[str], free: Sequence[str]
+) -> rm.Problem | None:
+    """One crew's day at its own speed: its ``kept`` visits required, ``free`` ones it may add.
+
+    A crew faster than the slowest had its visits chosen at the slowest speed; this lets it use
+    the time it saves. None when there is nothing the crew may add.
+    """
+    problem, crew = context.own_problem(crew_id), str(crew_id)
+    spec = problem.crew(crew)
+    open_ = [problem.visit(v) for v in free if problem.may_serve(spec, problem.visit(v))]
+    if not open_:
+        return None
+    visits = [dataclasses.replace(problem.visit(v), required=True) for v in kept]
+    visits += [dataclasses.replace(v, required=False) for v in open_]
+    visits = [dataclasses.replace(v, allowed_crews=None, pinned_crew=None) for v in visits]
+    return rm.Problem(tuple(visits), (spec,), problem.travel)
+
+
+def _slowest(crews: Sequence[CrewInfo]) -> CrewInfo:
+    return min(crews, key=lambda crew: crew.travel_params.speed_kmh)
+
+
+def _at_speed(
+    problem: rm.Problem, crews: Sequence[CrewInfo], crew: CrewInfo, points: Sequence[Point]
+) -> rm.Problem:
+    """``problem`` with ``crew``'s own travel times (the same object at the shared speed)."""
+    if crew.travel_params == _slowest(crews).travel_params:
+        return problem
+    return dataclasses.replace(problem, travel=crew_travel(crew, points))
 
 
 def _allowed_crews(

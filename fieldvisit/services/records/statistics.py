@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -176,14 +177,18 @@ class ReportsService:
             for visit, user, case, zone in self._visits(session, actor, days):
                 debtor = case.debtor
                 debtors.add(debtor.id)
-                outcome = visit.records[-1].outcome_code if visit.records else ""
+                record = visit.records[-1] if visit.records else None
+                amount = _amount(record)
                 writer.writerow([
                     (visit.departed_at or visit.created_at).astimezone(zone).date().isoformat(),
                     user.display_name,
                     case.case_number,
                     debtor.name if full else mask_name(debtor.name),
                     debtor.phone if full else masking.mask_phone(debtor.phone),
-                    outcome,
+                    record.outcome_code if record else "",
+                    "" if amount is None else format(amount, "f"),
+                    # Every amount with its case's currency: a USD creditor's 12.50 is not ¥12.50.
+                    "" if amount is None else case.currency,
                 ])  # fmt: skip
             if full:
                 # Unmasked personal data leaves the application: who, when and why, per debtor.
@@ -197,9 +202,16 @@ class ReportsService:
 
 
 CSV_HEADERS = {
-    "zh": ["日期", "外访员", "案件编号", "债务人", "电话", "结果"],
-    "en": ["date", "collector", "case", "debtor", "phone", "outcome"],
+    "zh": ["日期", "外访员", "案件编号", "债务人", "电话", "结果", "金额", "币种"],
+    "en": ["date", "collector", "case", "debtor", "phone", "outcome", "amount", "currency"],
 }
+
+
+def _amount(record: m.VisitRecord | None) -> Decimal | None:
+    """The money a visit brought: the payment collected, else the amount promised."""
+    if record is None:
+        return None
+    return record.payment_amount if record.payment_amount is not None else record.ptp_amount
 
 
 def _crew_scope(actor: Actor) -> ColumnElement[bool]:

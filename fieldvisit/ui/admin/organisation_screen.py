@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDialog,
     QInputDialog,
     QLineEdit,
     QTabWidget,
@@ -43,8 +44,10 @@ from fieldvisit.services.admin.organisation import (
     OrgRejected,
     OrgResult,
 )
+from fieldvisit.ui.admin.base_dialog import BaseDialog
 from fieldvisit.ui.admin.org_tab import FieldSpec, RecordTab
 from fieldvisit.ui.context import ScreenContext
+from fieldvisit.ui.maps.case_map import MapPoint
 
 # Every zone the system knows, after a blank: a new team's zone is chosen, never pre-filled.
 ZONES = ("", *sorted(available_timezones()))
@@ -97,6 +100,10 @@ class OrganisationScreen(QWidget):
                 tab.hide()
         if self.admin:
             self._person_actions(lang)
+        self.pick_base = self.crews.add_action(translate("org.ui.base.pick", lang), self._pick_base)
+        self.base_dialog_factory: Callable[[str, tuple[float, float] | None], BaseDialog] = (
+            self._base_dialog
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.refresh()
@@ -137,6 +144,31 @@ class OrganisationScreen(QWidget):
             self._submit(self.people, work, done)
 
         return run
+
+    def _base_dialog(self, crew: str, base: tuple[float, float] | None) -> BaseDialog:
+        # The team's other bases, so the new one can be placed relative to them.
+        others = [
+            MapPoint(float(row["base_lat"]), float(row["base_lon"]), row["name"], False)
+            for row in self.crews.model.rows
+            if row.get("base_lat") and row.get("base_lon") and row.get("name") != crew
+        ]
+        return BaseDialog(crew, base, others, self._context.lang, self)
+
+    def _pick_base(self) -> None:
+        """Click the map to set the crew's base; the form keeps it until Save."""
+        values = self.crews.values()
+        try:
+            base = (float(values["base_lat"]), float(values["base_lon"]))
+        except ValueError:
+            base = None
+        dialog = self.base_dialog_factory(values["name"], base)
+        chosen = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if chosen is None:
+            return
+        for name, value in zip(("base_lat", "base_lon"), chosen, strict=True):
+            widget = self.crews.inputs[name]
+            if isinstance(widget, QLineEdit):
+                widget.setText(f"{value:.6f}")
 
     def _ask_password(self, username: str) -> str | None:
         lang = self._context.lang

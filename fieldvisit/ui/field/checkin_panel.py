@@ -55,6 +55,7 @@ class CheckInPanel(QWidget):
         *,
         zone: str,  # the crew's team zone: the Today screen passes its round's
         case_label: str = "",  # the case number and address, named on the check-out dialog
+        currency: str | None = None,  # the case's ISO 4217 code, shown with the amounts
         runner: TaskRunner | None = None,
         position: Callable[[], Position | None] = lambda: None,
         assessment: RiskAssessment | None = None,
@@ -65,6 +66,7 @@ class CheckInPanel(QWidget):
         self._visit_id, self._lang, self._clock = visit_id, lang, clock
         self._runner, self._position, self._zone = runner, position, ZoneInfo(zone)
         self.case_label = case_label
+        self.currency = currency
         self.session_id: int | None = None
         self.expected_end: datetime | None = None
         self.dialog_factory: Callable[[], CheckoutDialog] = self._new_dialog
@@ -252,7 +254,10 @@ class CheckInPanel(QWidget):
 
     def _new_dialog(self) -> CheckoutDialog:
         today = self._clock().astimezone(self._zone).date()
-        return CheckoutDialog(self._visit_id, today, self._lang, self, case_label=self.case_label)
+        return CheckoutDialog(
+            self._visit_id, today, self._lang, self,
+            currency=self.currency, case_label=self.case_label,
+        )  # fmt: skip
 
     def _on_check_out_button_clicked(self) -> None:
         dialog = self.dialog_factory()

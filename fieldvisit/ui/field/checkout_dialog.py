@@ -1,4 +1,5 @@
-"""The check-out form: outcome, promise, payment, consent, notes, next action; says what to fix."""
+"""The check-out form: outcome, promise, payment, consent, notes, next action, what the debtor
+declared; says what to fix."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.domain.messages import Message
 from fieldvisit.domain.money import currency_prefix
+from fieldvisit.domain.organisation import FieldError
 from fieldvisit.domain.outcomes import (
     PAYING,
     NextAction,
@@ -36,6 +38,7 @@ from fieldvisit.domain.outcomes import (
 )
 from fieldvisit.i18n import translate
 from fieldvisit.services.field.checkout import CheckOut
+from fieldvisit.ui.field.doorstep_box import DoorstepBox
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -131,6 +134,7 @@ class CheckoutDialog(QDialog):
         self.heading = QLabel(self.case_label, self)
         self.heading.setStyleSheet("font-weight:bold;")
         self.heading.setWordWrap(True)
+        self.doorstep = DoorstepBox(lang, self)
         self.errors = QLabel(self)
         self.errors.setStyleSheet("color:#b02a37;")
         self.errors.setWordWrap(True)
@@ -174,6 +178,7 @@ class CheckoutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.doorstep)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
 
@@ -208,12 +213,18 @@ class CheckoutDialog(QDialog):
 
     def request(self) -> CheckOut:
         pin = self.pin.text().strip() or None
-        return CheckOut(self._visit_id, self.outcome_value(), pin=pin)
+        declared = self.doorstep.declaration()
+        return CheckOut(self._visit_id, self.outcome_value(), pin=pin, declaration=declared)
 
     def _on_buttons_accepted(self) -> None:
-        found = problems(self.outcome_value(), self._today)
-        if found:
-            lines = [f"• {problem_text(p, self._lang)}" for p in found]
+        lines = [
+            f"• {problem_text(p, self._lang)}" for p in problems(self.outcome_value(), self._today)
+        ]
+        try:
+            self.doorstep.declaration()
+        except FieldError as error:
+            lines.append(f"• {translate(f'safety.declare.error.{error.field}', self._lang)}")
+        if lines:
             self.errors.setText(
                 translate("safety.checkout.fix", self._lang) + "\n" + "\n".join(lines)
             )

@@ -263,6 +263,7 @@ class TodayScreen(QWidget):
             case_label=f"{self._started.case_number}  {self._started.address}"
             if self._started
             else "",
+            currency=self._started.currency if self._started else None,
         )
         # The list follows what the panel does: "in progress" at check-in, "done" at check-out.
         panel.checked_in.connect(self._on_panel_changed)

@@ -16,6 +16,7 @@ from fieldvisit.domain.compliance import (
     PROFILE_IDS,
     Verdict,
     WallInterval,
+    build_ruleset,
     evaluate,
     load_profile,
 )
@@ -88,6 +89,9 @@ def _scenarios() -> list[Verdict]:
         check("UK", flags={"daylight_only"}, lat=78.2, lon=15.6, plan_date=date(2026, 12, 21))
     )
     out.append(check("CN", service_minutes=15 * 60))
+    # A team in Bavaria: Epiphany is a holiday of its region.
+    bavaria = build_ruleset(load_profile("DE"), None, "BY")
+    out.append(evaluate(candidate("DE", plan_date=date(2027, 1, 6)), bavaria))
     bare = candidate("UK")
     out.append(evaluate(replace(bare, flags=frozenset()), ruleset("UK")))
     return out
