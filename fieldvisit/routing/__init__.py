@@ -2,7 +2,8 @@
 
 Entry points (plain data in, plain data out; times in integer seconds, places as matrix indices):
 
-- ``model``: ``Problem(visits, crews, travel)`` and the ``Plan`` it yields.
+- ``model``: ``Problem(visits, crews, travel, more_travel)`` and the ``Plan`` it yields; one travel
+  profile per crew speed (``Crew.profile``), read through ``Problem.travel_of(crew)``.
 - ``travel.matrix(points, TravelParams)`` / ``osrm.fetch_matrix(url, points)``: travel matrices
   (dense, or computed on demand for large days: ``model.Travel`` is what the planner reads).
 - ``planner.solve(problem, Budget(iterations=..., seconds=..., seed=...), cancelled=, progress=)``;

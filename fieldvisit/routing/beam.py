@@ -87,7 +87,7 @@ def _extend(
     if crew.capacity is not None and load > crew.capacity:
         return None
     here = pool[partial.order[-1]].location if partial.order else crew.start_location
-    travel = problem.travel.seconds[here][visit.location]
+    travel = problem.travel_of(crew).seconds[here][visit.location]
     states = advance(partial.states, travel, crew.break_rule, visit)
     states = {k: s for k, s in states.items() if s.ready <= crew.shift.end}
     if not states:
@@ -109,7 +109,7 @@ def _close(
 ) -> tuple[int, int, int]:
     """Value of the day ending here, or the worst value when the crew cannot get home legally."""
     here = pool[partial.order[-1]].location if partial.order else crew.start_location
-    back = problem.travel.seconds[here][crew.end_location]
+    back = problem.travel_of(crew).seconds[here][crew.end_location]
     final = advance(partial.states, back, crew.break_rule, None)
     taken = crew.break_rule is not None
     if taken not in final or final[taken].start > crew.shift.end:

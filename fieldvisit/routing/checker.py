@@ -73,7 +73,7 @@ def check_route(problem: Problem, crew: Crew, route: Route) -> list[Violation]:
     """Violations of one route: travel, windows, crew, shift, max visits, break and totals."""
     found: list[Violation] = []
     visits = {v.id: v for v in problem.visits}
-    sec = problem.travel.seconds
+    sec = problem.travel_of(crew).seconds
     places = [crew.start_location]
     free = route.depart  # when the crew may leave its current place
     if route.depart < crew.shift.start:
@@ -151,7 +151,7 @@ def _break_has_room(problem: Problem, crew: Crew, route: Route) -> bool:
     ends = [route.depart, *(s.end for s in route.stops)]
     starts = [*(s.start for s in route.stops), route.return_]
     for i, (free, busy) in enumerate(zip(ends, starts, strict=True)):
-        drive = problem.travel.seconds[locs[i]][locs[i + 1]]
+        drive = problem.travel_of(crew).seconds[locs[i]][locs[i + 1]]
         before = free <= brk.start and brk.end + drive <= busy
         after = free + drive <= brk.start and brk.end <= busy
         if before or after:
@@ -168,8 +168,9 @@ def _check_totals(problem: Problem, crew: Crew, route: Route) -> list[Violation]
     ]
     locs.append(crew.end_location)
     legs = list(itertools.pairwise(locs))
-    seconds = sum(problem.travel.seconds[a][b] for a, b in legs)
-    meters = sum(problem.travel.meters[a][b] for a, b in legs)
+    travel = problem.travel_of(crew)
+    seconds = sum(travel.seconds[a][b] for a, b in legs)
+    meters = sum(travel.meters[a][b] for a, b in legs)
     if (seconds, meters) != (route.travel_seconds, route.travel_meters):
         detail = f"stated {route.travel_seconds}s/{route.travel_meters}m, legs {seconds}s/{meters}m"
         return [Violation("totals", crew.id, None, detail)]

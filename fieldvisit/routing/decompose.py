@@ -21,7 +21,7 @@ import numpy as np
 
 from fieldvisit.routing.budget import Budget, Deadline
 from fieldvisit.routing.construct import rank, timed_routes
-from fieldvisit.routing.model import NO_SLOT, Crew, Problem, Route, TravelMatrix, Visit
+from fieldvisit.routing.model import NO_SLOT, Crew, Problem, Route, Travel, TravelMatrix, Visit
 from fieldvisit.routing.reasons import reasons_for
 from fieldvisit.routing.schedule import best_insertion, fits
 
@@ -101,9 +101,13 @@ def _nearest_crews(problem: Problem) -> dict[str, list[str]]:
     nearest crew, so the drives it computes are the ones the plan will use.
     """
     crews, visits = problem.crews, problem.visits
-    estimate = problem.travel.estimate(
-        [c.start_location for c in crews], [v.location for v in visits]
-    )
+    places = [v.location for v in visits]
+    estimate = np.zeros((len(crews), len(visits)))
+    # Each crew ranked at its own speed: a fast crew reaches farther in the same time.
+    for profile, travel in enumerate(problem.travels):
+        rows = [i for i, c in enumerate(crews) if c.profile == profile]
+        if rows:
+            estimate[rows] = travel.estimate([crews[i].start_location for i in rows], places)
     order = np.argsort(estimate, axis=0, kind="stable")
     out: dict[str, list[str]] = {}
     for column, visit in enumerate(visits):
@@ -119,6 +123,7 @@ def _group(
     problem: Problem, candidates: list[Visit], owner: dict[str, str]
 ) -> list[tuple[list[Crew], list[Visit]]]:
     """Neighbouring crews in parts of at most ``PART_VISITS`` candidates, ``PART_CREWS`` crews."""
+    # Crews are grouped by where they start, not how fast they drive: profile 0 ranks them all.
     seconds = problem.travel.seconds
     mine: dict[str, list[Visit]] = {c.id: [] for c in problem.crews}
     for visit in candidates:
@@ -147,11 +152,11 @@ def _promising(
     limit = min(PART_VISITS, PER_CREW * len(crews))
     if len(visits) <= limit:
         return visits
-    seconds = problem.travel.seconds
-    start = {c.id: c.start_location for c in crews}
+    by_id = {c.id: c for c in crews}
 
     def value(visit: Visit) -> tuple[bool, float, str]:
-        drive = seconds[start[owner[visit.id]]][visit.location]
+        crew = by_id[owner[visit.id]]
+        drive = problem.travel_of(crew).seconds[crew.start_location][visit.location]
         chosen = visit.required or visit.pinned_crew is not None  # the user's pins always count
         return (not chosen, -visit.weight / (visit.service + drive + 900), visit.id)
 
@@ -166,16 +171,23 @@ def _subproblem(
     places = sorted({p for c in crews for p in (c.start_location, c.end_location)})
     places += sorted({v.location for v in visits} - set(places))
     local = {place: index for index, place in enumerate(places)}
-    seconds, metres = problem.travel.dense(places)
-    travel = TravelMatrix(tuple(map(tuple, seconds.tolist())), tuple(map(tuple, metres.tolist())))
-    part_crews = tuple(
+    part_crews = [
         dataclasses.replace(
             c, start_location=local[c.start_location], end_location=local[c.end_location]
         )
         for c in crews
-    )
+    ]
     part_visits = [dataclasses.replace(_only(v, ids), location=local[v.location]) for v in visits]
-    return Problem(tuple(part_visits), part_crews, travel), part_visits
+    # One dense block per travel profile the part's crews use (one when they share a speed).
+    whole = problem.with_crews(part_crews, part_visits)
+    blocks = tuple(_dense(travel, places) for travel in whole.travels)
+    part = dataclasses.replace(whole, travel=blocks[0], more_travel=blocks[1:])
+    return part, part_visits
+
+
+def _dense(travel: Travel, places: list[int]) -> TravelMatrix:
+    seconds, metres = travel.dense(places)
+    return TravelMatrix(tuple(map(tuple, seconds.tolist())), tuple(map(tuple, metres.tolist())))
 
 
 def _part_budget(budget: Budget, share: Deadline, count: int, total: int) -> Budget:
@@ -235,7 +247,7 @@ def _reasons(problem: Problem, owner: dict[str, str], routes: dict[str, Route]) 
         local = [_only(v, frozenset({crew.id})) for v in members.values()]
         if not local:
             continue
-        part = Problem(tuple(local), (crew,), problem.travel)
+        part = problem.with_crews([crew], local)
         for visit in local:
             scope[visit.id] = (part, {crew.id: routes[crew.id]})
 

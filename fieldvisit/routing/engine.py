@@ -45,7 +45,7 @@ class _Built:
 
 def travel_bound(problem: Problem) -> int:
     """An upper bound on any plan's total travel seconds; makes the objective lexicographic."""
-    top = problem.travel.max_seconds()
+    top = problem.max_seconds()
     return top * (len(problem.visits) + 2 * len(problem.crews)) + 1
 
 
@@ -124,7 +124,7 @@ def _break_places(
 
 def _spread(problem: Problem, crew: Crew, places: set[int], count: int) -> set[int]:
     """``count`` of ``places`` near the crew's start, each far from those chosen before."""
-    seconds = problem.travel.seconds
+    seconds = problem.travel_of(crew).seconds
     home = seconds[crew.start_location]
     pool = sorted(places, key=lambda p: (home[p], p))[:BREAK_POOL]
     gap = {p: home[p] for p in pool}
@@ -201,14 +201,16 @@ def build(
             places = breaks[crew.id]
             _add_break(crew, places, local, dims, counts, clients, groups, built)
     types = _vehicle_types(problem, dims, limit, counts, depot_places, built)
-    matrix, _ = problem.travel.dense(used)
+    # One PyVRP profile per travel profile (a crew's speed); the objective is travel seconds,
+    # so each profile's seconds serve as its distance and its duration alike.
+    matrices = [travel.dense(used)[0] for travel in problem.travels]
     built.data = ProblemData(
         locations=[Location(0.0, 0.0) for _ in used],
         clients=clients,
         depots=depots,
         vehicle_types=types,
-        distance_matrices=[matrix],  # type: ignore[list-item]
-        duration_matrices=[matrix],  # type: ignore[list-item]
+        distance_matrices=matrices,  # type: ignore[arg-type]
+        duration_matrices=matrices,  # type: ignore[arg-type]
         groups=groups,
     )
     return built
@@ -257,13 +259,20 @@ def _vehicle_types(
     built: _Built,
 ) -> list[VehicleType]:
     """One vehicle type per group of interchangeable crews (fewer symmetric routes to search)."""
-    keyed: dict[tuple[int, int, int, int, tuple[int, ...]], list[Crew]] = {}
+    keyed: dict[tuple[int, int, int, int, tuple[int, ...], int], list[Crew]] = {}
     for crew in problem.crews:
         caps = tuple(_capacity(crew, dims, limit, counts))
-        key = (crew.start_location, crew.end_location, crew.shift.start, crew.shift.end, caps)
+        key = (
+            crew.start_location,
+            crew.end_location,
+            crew.shift.start,
+            crew.shift.end,
+            caps,
+            crew.profile,
+        )
         keyed.setdefault(key, []).append(crew)
     types = []
-    for (start, end, early, late, capacity), crews in keyed.items():
+    for (start, end, early, late, capacity, profile), crews in keyed.items():
         types.append(
             VehicleType(
                 num_available=len(crews),
@@ -272,6 +281,7 @@ def _vehicle_types(
                 end_depot=depot_places.index(end),
                 tw_early=early,
                 tw_late=late,
+                profile=profile,
                 name=crews[0].id,
             )
         )

@@ -37,7 +37,8 @@ def evaluate_order(problem: Problem, crew_id: str, visit_ids: Sequence[str]) -> 
 
 
 def _lenient(problem: Problem, crew: Crew, visit_ids: Sequence[str]) -> Route:
-    sec = problem.travel.seconds
+    travel = problem.travel_of(crew)
+    sec = travel.seconds
     here, free = crew.start_location, crew.shift.start
     stops: list[Stop] = []
     seconds = meters = 0
@@ -48,11 +49,11 @@ def _lenient(problem: Problem, crew: Crew, visit_ids: Sequence[str]) -> Route:
         start = min(later, default=arrive)
         stops.append(Stop(visit.id, arrive, start, start + visit.service))
         seconds += sec[here][visit.location]
-        meters += problem.travel.meters[here][visit.location]
+        meters += travel.meters[here][visit.location]
         here, free = visit.location, start + visit.service
     back = sec[here][crew.end_location]
     seconds += back
-    meters += problem.travel.meters[here][crew.end_location]
+    meters += travel.meters[here][crew.end_location]
     route = Route(crew.id, crew.shift.start, tuple(stops), free + back, None, seconds, meters)
     if crew.break_rule is None:
         return route
@@ -65,7 +66,7 @@ def _place_break(problem: Problem, crew: Crew, route: Route, rule: BreakRule) ->
     ends = [route.depart, *(s.end for s in route.stops)]
     starts = [*(s.start for s in route.stops), max(route.return_, crew.shift.end)]
     for i, (free, busy) in enumerate(zip(ends, starts, strict=True)):
-        begin = max(free + problem.travel.seconds[locs[i]][locs[i + 1]], rule.earliest)
+        begin = max(free + problem.travel_of(crew).seconds[locs[i]][locs[i + 1]], rule.earliest)
         if begin + rule.duration <= min(busy, rule.latest):
             return Interval(begin, begin + rule.duration)
     return Interval(rule.earliest, rule.earliest + rule.duration)
@@ -102,4 +103,4 @@ def replan_problem(
         rest = dataclasses.replace(rest, max_visits=max(0, crew.max_visits - len(done)))
     crews = tuple(rest if c.id == crew_id else c for c in problem.crews)
     visits = tuple(v for v in problem.visits if v.id not in done)
-    return Problem(visits, crews, problem.travel)
+    return dataclasses.replace(problem, visits=visits, crews=crews)

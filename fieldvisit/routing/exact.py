@@ -90,7 +90,7 @@ def solve_exact(
 
 def _travel_unit(problem: Problem) -> int:
     """More than any plan's total travel, so one unit of score outweighs all travel."""
-    top = problem.travel.max_seconds()
+    top = problem.max_seconds()
     return top * (len(problem.visits) + 2 * len(problem.crews)) + 1
 
 
@@ -151,9 +151,9 @@ def _value(
     problem: Problem, crews: Sequence[Crew], orders: dict[str, list[str]]
 ) -> tuple[int, int, int]:
     by_id = {v.id: v for v in problem.visits}
-    seconds = problem.travel.seconds
     required = weight = travel = 0
     for crew in crews:
+        seconds = problem.travel_of(crew).seconds
         visits = [by_id[v] for v in orders[crew.id]]
         required += sum(v.required for v in visits)
         weight += sum(v.weight for v in visits)

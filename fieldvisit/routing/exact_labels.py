@@ -189,7 +189,7 @@ class _Day:
 
     def __init__(self, problem: Problem, crew: Crew, pool: Pool) -> None:
         self.crew, self.pool = crew, pool
-        self.seconds = np.asarray(problem.travel.seconds, dtype=np.int64)
+        self.seconds = np.asarray(problem.travel_of(crew).seconds, dtype=np.int64)
         self.rule = crew.break_rule
         self.allowed = [problem.may_serve(crew, v) for v in pool.visits]
         self.after = self._pinned_after(pool.visits)

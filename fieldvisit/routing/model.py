@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -123,9 +123,11 @@ class Crew:
     max_visits: int | None = None
     size: int = 1
     capacity: int | None = None  # total visit demand the crew can carry (None = unlimited)
+    profile: int = 0  # the crew's travel profile (its speed): an index into ``Problem.travels``
 
     def __post_init__(self) -> None:
         _require(bool(self.id), "a crew needs an id")
+        _require(self.profile >= 0, f"crew {self.id}: travel profile must be >= 0")
         _require(self.start_location >= 0 and self.end_location >= 0, f"crew {self.id}: bad place")
         _require(self.size >= 1, f"crew {self.id}: size must be >= 1")
         _require(self.capacity is None or self.capacity >= 0, f"crew {self.id}: bad capacity")
@@ -233,14 +235,29 @@ class TravelMatrix:
 
 @dataclass(frozen=True)
 class Problem:
-    """Everything the planner needs: visits, crews and the travel matrix."""
+    """Everything the planner needs: visits, crews and their travel.
+
+    Crews may travel at different speeds: ``travel`` is profile 0 and ``more_travel`` holds
+    profiles 1, 2, ... (one per distinct speed, over the same places); a crew's ``profile``
+    names its own. Every time a crew's route is built, timed or judged on comes from
+    :meth:`travel_of`; ``travel`` alone serves what no crew owns (ranking, bounds on one
+    profile). Crews at one speed share one profile, so the usual problem has one matrix.
+    """
 
     visits: tuple[Visit, ...]
     crews: tuple[Crew, ...]
     travel: Travel
+    more_travel: tuple[Travel, ...] = ()
 
     def __post_init__(self) -> None:
         _require(len(self.crews) > 0, "a problem needs at least one crew")
+        for other in self.more_travel:
+            _require(other.size == self.travel.size, "every travel profile needs the same places")
+        for crew in self.crews:
+            _require(
+                crew.profile <= len(self.more_travel),
+                f"crew {crew.id}: no travel profile {crew.profile}",
+            )
         visit_ids = [v.id for v in self.visits]
         _require(len(set(visit_ids)) == len(visit_ids), "visit ids must be unique")
         crew_ids = {c.id for c in self.crews}
@@ -257,6 +274,38 @@ class Problem:
 
     def crew(self, crew_id: str) -> Crew:
         return next(c for c in self.crews if c.id == crew_id)
+
+    @property
+    def travels(self) -> tuple[Travel, ...]:
+        """Every travel profile, indexed by ``Crew.profile``."""
+        return (self.travel, *self.more_travel)
+
+    def travel_of(self, crew: Crew) -> Travel:
+        """The travel ``crew`` drives at (its own speed's profile)."""
+        return self.travel if crew.profile == 0 else self.more_travel[crew.profile - 1]
+
+    def max_seconds(self) -> int:
+        """A bound on any leg of any crew (the slowest profile's)."""
+        return max(t.max_seconds() for t in self.travels)
+
+    def with_crews(self, crews: Sequence[Crew], visits: Sequence[Visit] | None = None) -> Problem:
+        """A problem over some of these crews (and ``visits``), keeping only their profiles.
+
+        Profiles are renumbered so the smaller problem carries no matrix it does not use.
+        """
+        used = sorted({c.profile for c in crews})
+        renumber = {old: new for new, old in enumerate(used)}
+        kept = tuple(
+            c if c.profile == renumber[c.profile] else replace(c, profile=renumber[c.profile])
+            for c in crews
+        )
+        travels = self.travels
+        return Problem(
+            self.visits if visits is None else tuple(visits),
+            kept,
+            travels[used[0]],
+            tuple(travels[p] for p in used[1:]),
+        )
 
     def visit(self, visit_id: str) -> Visit:
         return next(v for v in self.visits if v.id == visit_id)

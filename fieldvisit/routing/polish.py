@@ -94,9 +94,9 @@ def _known(orders: Orders, by_id: dict[str, Visit], group: tuple[Crew, ...]) -> 
 def _value(
     problem: Problem, orders: Orders, by_id: dict[str, Visit], group: tuple[Crew, ...]
 ) -> tuple[int, int, int]:
-    seconds = problem.travel.seconds
     travel = 0
     for crew in group:
+        seconds = problem.travel_of(crew).seconds
         places = [crew.start_location, *(by_id[v].location for v in orders[crew.id])]
         places.append(crew.end_location)
         travel += sum(seconds[a][b] for a, b in itertools.pairwise(places))

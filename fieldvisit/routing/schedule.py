@@ -78,7 +78,7 @@ def schedule_route(problem: Problem, crew: Crew, order: Sequence[Visit]) -> Rout
     Checks windows, the shift (return by its end) and the break; not crew permissions or max visits.
     """
     rule = crew.break_rule
-    seconds = problem.travel.seconds
+    seconds = problem.travel_of(crew).seconds
     places = [crew.start_location, *(v.location for v in order), crew.end_location]
     layers: list[dict[bool, Step]] = [{False: Step(crew.shift.start, 0, 0, None, False)}]
     for index, visit in enumerate([*order, None]):
@@ -112,13 +112,14 @@ def _build(
     brk = next((s.brk for s in steps if s.brk is not None), None)
     stops = [Stop(v.id, s.arrive, s.start, s.ready) for v, s in zip(order, steps, strict=False)]
     depart = crew.shift.start
-    first_travel = problem.travel.seconds[places[0]][places[1]]
+    travel = problem.travel_of(crew)
+    first_travel = travel.seconds[places[0]][places[1]]
     if stops and steps[0].brk is None:
         # Leave as late as the first stop allows, so the first arrival is not hours early.
         depart = max(depart, stops[0].start - first_travel)
         stops[0] = Stop(stops[0].visit, depart + first_travel, stops[0].start, stops[0].end)
-    seconds = sum(problem.travel.seconds[a][b] for a, b in itertools.pairwise(places))
-    meters = sum(problem.travel.meters[a][b] for a, b in itertools.pairwise(places))
+    seconds = sum(travel.seconds[a][b] for a, b in itertools.pairwise(places))
+    meters = sum(travel.meters[a][b] for a, b in itertools.pairwise(places))
     return Route(crew.id, depart, tuple(stops), steps[-1].arrive, brk, seconds, meters)
 
 
@@ -142,7 +143,7 @@ def best_insertion(
     problem: Problem, crew: Crew, order: Sequence[Visit], visit: Visit
 ) -> tuple[int, int] | None:
     """``(added travel, position)`` of the cheapest legal insertion of ``visit``, if any."""
-    seconds = problem.travel.seconds
+    seconds = problem.travel_of(crew).seconds
     here = visit.location
     places = [crew.start_location, *(v.location for v in order), crew.end_location]
     legs = [(a, b, seconds[a][b]) for a, b in itertools.pairwise(places)]

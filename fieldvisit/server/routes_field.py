@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
 
 from fieldvisit.domain.access import Actor, Permission, require
+from fieldvisit.domain.declarations import DoorstepDeclaration, DoorstepKind
 from fieldvisit.domain.errors import ValidationError
+from fieldvisit.domain.organisation import FieldError
 from fieldvisit.server.publishing import publish_safety
 from fieldvisit.server.schemas import Strict
 from fieldvisit.server.security import Caller, Ctx
 from fieldvisit.server.serialize import plain
 from fieldvisit.services.field.checkout import CheckOut
+from fieldvisit.services.field.consequences import Blackout
 from fieldvisit.services.field.queue import outcome_from_json
 from fieldvisit.services.field.visits import CheckIn, Position
 
@@ -42,12 +45,38 @@ class CheckInBody(Strict):
     reason: str | None = Field(None, max_length=300, description="why, on a round of another day")
 
 
+class BlackoutBody(Strict):
+    """The times the debtor said are inconvenient ("not at this time")."""
+
+    start: time
+    end: time
+    weekday: int | None = Field(None, ge=0, le=6, description="0 = Monday; none: every day")
+
+
+class DeclarationBody(Strict):
+    """What the debtor declared at the door: inconvenient times, or no more visits here."""
+
+    kind: DoorstepKind
+    weekday: int | None = Field(None, ge=0, le=6, description="0 = Monday; none: every day")
+    start: time = time(0, 0)
+    end: time = time.max
+    note: str | None = Field(None, max_length=500)
+
+    def declaration(self) -> DoorstepDeclaration:
+        try:
+            return DoorstepDeclaration(self.kind, self.weekday, self.start, self.end, self.note)
+        except FieldError as error:  # e.g. an end before the start: refused before any write
+            raise ValidationError("safety.declare.refused", field=error.field) from None
+
+
 class CheckOutBody(Strict):
     outcome: dict[str, Any] = Field(description="person_met, outcome, next_action, … (spec)")
     position: Where | None = None
     pin: str | None = Field(None, max_length=16)
     client_event_id: str | None = Field(None, max_length=64)
     at: datetime | None = Field(None, description="when it happened, if it waited offline")
+    blackout: BlackoutBody | None = None
+    declaration: DeclarationBody | None = None
 
 
 class SosBody(Strict):
@@ -123,6 +152,10 @@ def check_out(visit_id: int, body: CheckOutBody, actor: Caller, ctx: Ctx) -> dic
         at=_when(body.at, ctx),
         client_event_id=body.client_event_id,
         pin=body.pin,
+        blackout=None
+        if body.blackout is None
+        else Blackout(body.blackout.start, body.blackout.end, body.blackout.weekday),
+        declaration=None if body.declaration is None else body.declaration.declaration(),
     )
     done = ctx.services.field.client.checkout.check_out(actor, request)
     publish_safety(ctx, actor, "safety.checked_out", {"visit_id": visit_id}, _crew(actor))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fieldvisit.server import codec
 from tests.server.support import Api, EventListener, ServerProcess, TestClock, fresh_database
 
 DAY = date(2026, 12, 2)
@@ -107,8 +109,22 @@ def test_a_day_from_plan_to_missed_check_out(
 
     _ok(manager.post(f"/safety-sessions/{session['session_id']}/alarms/overdue/acknowledge"), 204)
     assert manager_events.next_event("alarm.acknowledged")["data"]["kind"] == "overdue"
-    done = _ok(collector.post(f"/visits/{visit_id}/check-out", json={"outcome": OUTCOME}))
+    backwards = {"kind": "inconvenient", "start": "21:00", "end": "18:00"}
+    refused = collector.post(
+        f"/visits/{visit_id}/check-out", json={"outcome": OUTCOME, "declaration": backwards}
+    )
+    assert refused.status_code == 422, refused.text  # said in words; nothing recorded
+    declared = {"kind": "inconvenient", "weekday": None, "start": "18:00", "end": "21:00"}
+    done = _ok(
+        collector.post(
+            f"/visits/{visit_id}/check-out", json={"outcome": OUTCOME, "declaration": declared}
+        )
+    )
     assert done["visit_id"] == visit_id
+    case_id = today["stops"][0]["case_id"]
+    answer = _ok(manager.post("/call/declarations/for_case", json={"kwargs": {"case_id": case_id}}))
+    declared_views = [(v.what, v.start, v.end) for v in codec.decode(answer["result"])]
+    assert ("blackout", dt_time(18), dt_time(21)) in declared_views
 
     # The crew's own stream carried their round, never the office's alarms.
     seen = collector_events.kinds()

@@ -153,3 +153,24 @@ def test_a_silent_watcher_stays_on_the_board_until_acknowledged(
     qtbot.mouseClick(bar.ack_button, Qt.MouseButton.LeftButton)
     assert bar.isHidden()
     assert WatcherHealth(deps).outages(alerting.world.lead) == []
+
+
+def test_every_watcher_silent_is_named_as_such_not_as_a_star(
+    qtbot: QtBot, alerting: Alerting
+) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from fieldvisit.services.field.notify_health import NO_WATCHER, WatcherHealth, WatcherOutage
+    from fieldvisit.ui.field.board_outages import OutagesBar
+    from tests.services.test_safety_world import T0
+
+    bar = OutagesBar(
+        WatcherHealth(alerting.world.deps), alerting.world.lead, "en", ZoneInfo("Asia/Shanghai")
+    )
+    qtbot.addWidget(bar)
+    silent = WatcherOutage(1, NO_WATCHER, T0, T0 + timedelta(seconds=61), None, None)
+    bar.show_outages([silent])
+    assert bar.label.text().startswith("No watcher has been running since 10:00:00")
+    bar.show_outages([WatcherOutage(1, "server-a", T0, T0, None, None)])
+    assert "server-a" in bar.label.text()

@@ -200,9 +200,10 @@ def checked_round(
         return _instant(context.midnight, seconds)
 
     by_case = context.eligibility.by_case()
-    travel = context.problem.travel.seconds
+    crew = context.problem.crew(route.crew)
+    travel = context.problem.travel_of(crew).seconds
     location = {v.id: v.location for v in context.problem.visits}
-    stops, here = [], context.problem.crew(route.crew).start_location
+    stops, here = [], crew.start_location
     for stop, check in zip(route.stops, checks, strict=True):
         case, there = by_case[int(stop.visit)], location[stop.visit]
         place = context.places[case.case_id]

@@ -39,7 +39,6 @@ from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.services.planning.team_build import (
     TeamContext,
     candidate_cases,
-    fill_in_problem,
     load_crews,
     team_context,
 )
@@ -109,12 +108,10 @@ class TeamPlanningService:
         # The versions planning starts from: a crew's round saved meanwhile refuses hand-out.
         versions = {c.id: self._rounds.current_version(c.id, request.day) for c in context.crews}
         stages("search", 0, 0)
-        solve = planner or self._planner
-        plan = solve(context.problem, budget)
+        # One solve: the problem carries each crew's own travel speed.
+        plan = (planner or self._planner)(context.problem, budget)
         routes = {route.crew: route for route in plan.routes}
-        routes, left = _fill_faster(context, routes, plan.unscheduled, solve, budget)
-        routes, problems = self._own_times(context, routes)
-        return self._result(actor, context, request, routes, left, problems, versions, stages)
+        return self._result(actor, context, request, routes, plan.unscheduled, {}, versions, stages)
 
     def move(
         self, actor: Actor, team_plan: TeamPlan, case_id: int, to_crew_id: int, position: int
@@ -144,7 +141,7 @@ class TeamPlanningService:
             numbers = load_case_numbers(s, [i for order in orders.values() for i in order])
         for crew_id in changed:
             routes[str(crew_id)], problems[crew_id] = evaluated(
-                context.own_problem(crew_id), str(crew_id), orders[crew_id], numbers
+                context.problem, str(crew_id), orders[crew_id], numbers
             )
         versions = {c.crew_id: c.version for c in team_plan.crews}
         return self._result(
@@ -226,28 +223,6 @@ class TeamPlanningService:
         midnight = datetime.combine(request.day, time(0), ZoneInfo(crews[0].timezone))
         return team_context(crews, verdicts, places, request.template, midnight)
 
-    def _own_times(
-        self, context: TeamContext, routes: Mapping[str, rm.Route]
-    ) -> tuple[dict[str, rm.Route], dict[int, tuple[Message, ...]]]:
-        """Each route re-timed at its crew's own speed, in the order the planner chose.
-
-        The planner drove every crew at the slowest crew's speed; a faster crew reaches each
-        stop no later than that, so its order stays legal and only its times move earlier.
-        """
-        out, problems = dict(routes), {}
-        faster = [c.id for c in context.crews if context.own_problem(c.id) is not context.problem]
-        if not faster:
-            return out, {}
-        order = {crew_id: [int(s.visit) for s in routes[str(crew_id)].stops] for crew_id in faster}
-        with self._session_factory() as s:
-            numbers = load_case_numbers(s, [i for ids in order.values() for i in ids])
-        for crew_id in faster:
-            own = context.own_problem(crew_id)
-            out[str(crew_id)], problems[crew_id] = evaluated(
-                own, str(crew_id), order[crew_id], numbers
-            )
-        return out, problems
-
     def _result(
         self,
         actor: Actor,
@@ -306,35 +281,6 @@ class TeamPlanningService:
                 out[crew.id] = found[offset : offset + mine]
             offset += mine
         return out
-
-
-def _fill_faster(
-    context: TeamContext,
-    routes: Mapping[str, rm.Route],
-    unscheduled: Sequence[rm.Unscheduled],
-    planner: Planner,
-    budget: Budget,
-) -> tuple[dict[str, rm.Route], tuple[rm.Unscheduled, ...]]:
-    """Let each crew faster than the slowest add left-out visits in the time it saves.
-
-    Fastest first, each on its own day (its stops kept, required); a result that drops a kept
-    stop is ignored. A quarter of the time budget each: these single-crew days are small.
-    """
-    out, left = dict(routes), {u.visit: u for u in unscheduled}
-    faster = [c for c in context.crews if context.own_problem(c.id) is not context.problem]
-    faster.sort(key=lambda crew: -crew.travel_params.speed_kmh)
-    share = Budget(budget.iterations, budget.seconds / 4 if budget.seconds else None, budget.seed)
-    for crew in faster:
-        kept = [stop.visit for stop in out[str(crew.id)].stops]
-        problem = fill_in_problem(context, crew.id, kept, list(left))
-        if problem is None:
-            continue
-        route = planner(problem, share).routes[0]
-        if set(kept) <= {stop.visit for stop in route.stops}:
-            out[str(crew.id)] = route
-            for stop in route.stops:
-                left.pop(stop.visit, None)
-    return out, tuple(left.values())
 
 
 def _held_crews(s: Session, crew_ids: Sequence[int], day: date) -> set[int]:

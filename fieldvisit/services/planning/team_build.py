@@ -4,11 +4,9 @@ A case enters the problem when at least one crew may visit it; ``allowed_crews``
 crews, so a two-person address never goes to a one-person crew. Its start windows come from the
 first crew that may visit it; every placed stop is re-checked for its own crew afterwards.
 
-Crews may travel at different speeds (the Organisation set-up stores one per crew), but the
-planner reads one travel matrix. The shared problem therefore drives at the slowest crew's speed,
-so every time it plans is reachable by whichever crew gets the stop; each crew's own context
-carries the matrix at its own speed (``own_problem``): a faster crew then fills the time it saves
-with left-out visits on its own day (``fill_in_problem``) and its route is re-timed on it.
+Crews may travel at different speeds (the Organisation set-up stores one per crew): the problem
+carries one travel profile per distinct speed and each crew drives on its own, so one solve
+plans every crew at its own speed (crews at one speed share one matrix).
 """
 
 from __future__ import annotations
@@ -43,12 +41,8 @@ class TeamContext:
 
     @property
     def problem(self) -> rm.Problem:
-        """The shared problem, at the slowest crew's speed."""
+        """The shared problem: every crew at its own travel speed."""
         return self.overall.problem
-
-    def own_problem(self, crew_id: int) -> rm.Problem:
-        """The shared problem with the travel times of ``crew_id``'s own speed."""
-        return self.per_crew[crew_id].problem
 
 
 def load_crews(s: Session, team_id: int | None, crew_ids: Sequence[int]) -> list[CrewInfo]:
@@ -90,15 +84,12 @@ def team_context(
     midnight: datetime,
 ) -> TeamContext:
     overall = _overall(crews, verdicts)
-    problem, points = _problem(crews, verdicts, overall, places, template, midnight)
+    problem = _problem(crews, verdicts, overall, places, template, midnight)
     per_crew = {
-        crew.id: PlanContext(
-            crew, midnight, verdicts[crew.id], places, _at_speed(problem, crews, crew, points)
-        )
-        for crew in crews
+        crew.id: PlanContext(crew, midnight, verdicts[crew.id], places, problem) for crew in crews
     }
     case_ids = tuple(c.case_id for c in overall.cases)
-    both = PlanContext(_slowest(crews), midnight, overall, places, problem)
+    both = PlanContext(crews[0], midnight, overall, places, problem)
     return TeamContext(crews[0].team_id, tuple(crews), case_ids, per_crew, both)
 
 
@@ -122,8 +113,12 @@ def _problem(
     places: dict[int, VisitPlace],
     template: DayTemplate,
     midnight: datetime,
-) -> tuple[rm.Problem, list[Point]]:
-    """Crew starts take the first matrix places (in crew order), then one place per visit."""
+) -> rm.Problem:
+    """Crew starts take the first matrix places (in crew order), then one place per visit.
+
+    One travel profile per distinct crew speed, in crew order: the usual team (one speed) has
+    one matrix.
+    """
     allowed = _allowed_crews(crews, verdicts)
     plannable = [c for c in overall.cases if allowed.get(c.case_id) and c.case_id in places]
     # A crew without a base starts at the first visit's place, as a single crew's day does.
@@ -139,40 +134,15 @@ def _problem(
         visits.append(
             dataclasses.replace(visit, allowed_crews=None if crews_for == every else crews_for)
         )
-    specs = tuple(routing_crew(crew, template, midnight, i) for i, crew in enumerate(crews))
-    return rm.Problem(tuple(visits), specs, crew_travel(_slowest(crews), points)), points
-
-
-def fill_in_problem(
-    context: TeamContext, crew_id: int, kept: Sequence[str], free: Sequence[str]
-) -> rm.Problem | None:
-    """One crew's day at its own speed: its ``kept`` visits required, ``free`` ones it may add.
-
-    A crew faster than the slowest had its visits chosen at the slowest speed; this lets it use
-    the time it saves. None when there is nothing the crew may add.
-    """
-    problem, crew = context.own_problem(crew_id), str(crew_id)
-    spec = problem.crew(crew)
-    open_ = [problem.visit(v) for v in free if problem.may_serve(spec, problem.visit(v))]
-    if not open_:
-        return None
-    visits = [dataclasses.replace(problem.visit(v), required=True) for v in kept]
-    visits += [dataclasses.replace(v, required=False) for v in open_]
-    visits = [dataclasses.replace(v, allowed_crews=None, pinned_crew=None) for v in visits]
-    return rm.Problem(tuple(visits), (spec,), problem.travel)
-
-
-def _slowest(crews: Sequence[CrewInfo]) -> CrewInfo:
-    return min(crews, key=lambda crew: crew.travel_params.speed_kmh)
-
-
-def _at_speed(
-    problem: rm.Problem, crews: Sequence[CrewInfo], crew: CrewInfo, points: Sequence[Point]
-) -> rm.Problem:
-    """``problem`` with ``crew``'s own travel times (the same object at the shared speed)."""
-    if crew.travel_params == _slowest(crews).travel_params:
-        return problem
-    return dataclasses.replace(problem, travel=crew_travel(crew, points))
+    speeds = list(dict.fromkeys(crew.travel_params for crew in crews))
+    travels = [crew_travel(next(c for c in crews if c.travel_params == s), points) for s in speeds]
+    specs = tuple(
+        dataclasses.replace(
+            routing_crew(crew, template, midnight, i), profile=speeds.index(crew.travel_params)
+        )
+        for i, crew in enumerate(crews)
+    )
+    return rm.Problem(tuple(visits), specs, travels[0], tuple(travels[1:]))
 
 
 def _allowed_crews(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.i18n import render, translate
-from fieldvisit.services.field.notify_health import WatcherHealth, WatcherOutage
+from fieldvisit.services.field.notify_health import NO_WATCHER, WatcherHealth, WatcherOutage
 from fieldvisit.ui.tasks import TaskRunner
 
 
@@ -65,7 +65,9 @@ class OutagesBar(QWidget):
             return
         first = self.outages[0]
         at = first.last_beat_at.astimezone(self.zone).strftime("%H:%M:%S")
-        key = "notify.board.outage_over" if first.recovered_at else "notify.board.outage"
+        # "*" is every watcher falling silent at once (the team server's check), not one of them.
+        key = "notify.board.outage_all" if first.watcher_id == NO_WATCHER else "notify.board.outage"
+        key += "_over" if first.recovered_at else ""
         text = translate(key, self._lang, watcher=first.watcher_id, at=at)
         if len(self.outages) > 1:
             text += " " + translate("notify.board.more", self._lang, count=len(self.outages) - 1)
