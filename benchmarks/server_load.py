@@ -67,9 +67,12 @@ class Figures:
     refreshes: int = 0
     grace_ends: dict[int, float] = field(default_factory=dict)  # session → wall-clock instant
     alarm_delays: list[float] = field(default_factory=list)
+    event_delays: list[float] = field(default_factory=list)  # grace end → the event at a board
+    events_seen: set[tuple[int, int]] = field(default_factory=set)
     seen: set[tuple[int, int]] = field(default_factory=set)  # (board, session)
     visits: int = 0
     approvals: int = 0
+    empty_days: int = 0
 
 
 class SimClock:
@@ -203,7 +206,9 @@ async def manager(client: Client, crews: tuple[int, ...], shared: Shared, offset
         crew = rng.choice(crews)
         body = {"crew_id": crew, "day": day.isoformat(), "seconds": 0.3, "seed": offset}
         planned = await client.call("plan", "POST", "rounds/plan", json=body)
-        if planned:
+        if planned and not planned["plan"]["stops"]:
+            shared.figures.empty_days += 1  # a holiday, or every case at its limit: nothing to send
+        elif planned:
             round_id = planned["round"]["round_id"]
             await client.call("submit", "POST", f"rounds/{round_id}/submit")
             decision = {"reason": "负载测试"}
@@ -213,16 +218,30 @@ async def manager(client: Client, crews: tuple[int, ...], shared: Shared, offset
         await asyncio.sleep(rng.uniform(2.0, 4.0))
 
 
+def _note_event(shared: Shared, board_number: int, session_id: int) -> None:
+    """How long after the grace period's end the alarm's event reached a board."""
+    key = (board_number, session_id)
+    if session_id in shared.figures.grace_ends and key not in shared.figures.events_seen:
+        shared.figures.events_seen.add(key)
+        delay = time.monotonic() - shared.figures.grace_ends[session_id]
+        shared.figures.event_delays.append(delay)
+
+
 async def board(client: Client, number: int, shared: Shared) -> None:
     """Holds the event stream; re-reads the board on every alarm and every 5 s."""
     headers = {"Authorization": f"Bearer {client.token}"}
     queue: asyncio.Queue[str] = asyncio.Queue()
 
     async def listen() -> None:
+        alarm = False
         async with client.http.stream("GET", "events", headers=headers, timeout=None) as stream:
             async for line in stream.aiter_lines():
                 if line.startswith("event: alarm.raised"):
+                    alarm = True
                     queue.put_nowait("alarm")
+                elif alarm and line.startswith("data:"):
+                    alarm = False
+                    _note_event(shared, number, json.loads(line[5:])["data"]["session_id"])
 
     listener = asyncio.create_task(listen())
     try:
@@ -387,6 +406,7 @@ def report(figures: Figures, seconds: float, speed: float) -> dict[str, Any]:
         "token_refreshes": figures.refreshes,
         "visits_checked_out": figures.visits,
         "rounds_approved": figures.approvals,
+        "days_with_nothing_to_visit": figures.empty_days,
         "missed_check_outs": len(figures.grace_ends),
         "alarm_sightings": len(figures.alarm_delays),
         "alarm_to_board_p50_s": round(statistics.median(figures.alarm_delays), 2)
@@ -394,6 +414,12 @@ def report(figures: Figures, seconds: float, speed: float) -> dict[str, Any]:
         else None,
         "alarm_to_board_p95_s": round(percentile(figures.alarm_delays, 0.95), 2)
         if figures.alarm_delays
+        else None,
+        "alarm_event_p50_s": round(statistics.median(figures.event_delays), 2)
+        if figures.event_delays
+        else None,
+        "alarm_event_p95_s": round(percentile(figures.event_delays, 0.95), 2)
+        if figures.event_delays
         else None,
         "per_call": lines,
     }
