@@ -191,7 +191,9 @@ def test_the_planner_never_blocks_the_ui(
     optimise(qtbot, screen)
     elapsed = time.perf_counter() - started
     timer.stop()
-    assert elapsed >= 2.0  # the planner had the whole budget
+    # Long enough that a blocked GUI thread would show (the planner's own phases end a little
+    # before its 2 s budget, so the run is not exactly 2 s).
+    assert elapsed >= 1.5
     # Ticks kept coming through the whole run: no gap near the planner's running time.
     assert len(ticks) >= elapsed / 0.020 * 0.3
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
