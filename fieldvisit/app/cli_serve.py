@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 from fieldvisit.domain.errors import DatabaseError, ValidationError
 
 if TYPE_CHECKING:
+    from fieldvisit.app.wiring import Backend
     from fieldvisit.domain.clock import Clock
+    from fieldvisit.server.events import EventBus
+    from fieldvisit.server.watcher import Watching
 
 DEFAULT_PORT = 8765
 
@@ -83,11 +86,12 @@ def serve_api(args: argparse.Namespace) -> int:
     return 0
 
 
-def _clock(args: argparse.Namespace) -> Clock:
+def clock_of(clock_file: Path | None) -> Clock:
+    """The wall clock, or the test clock file a test moves from outside."""
     from fieldvisit.domain.clock import system_clock
     from fieldvisit.server.clock import FileClock
 
-    return system_clock if args.clock_file is None else FileClock(args.clock_file)
+    return system_clock if clock_file is None else FileClock(clock_file)
 
 
 def build_app(args: argparse.Namespace) -> Any:
@@ -100,11 +104,10 @@ def build_app(args: argparse.Namespace) -> Any:
     from fieldvisit.server.context import ServerContext
     from fieldvisit.server.events import EventBus
     from fieldvisit.server.silence import SilenceMonitor
-    from fieldvisit.server.watcher import LeaderWatcher
     from fieldvisit.services.field.watch import default_watcher_id
     from fieldvisit.storage import migrate
 
-    clock = _clock(args)
+    clock = clock_of(args.clock_file)
     url = db_url(args)
     audit = open_audit(url, clock, args.audit_key) if args.audit_key else None
     backend = open_backend(url, clock=clock, upgrade=False, audit=audit, solver=solve_in_subprocess)
@@ -117,14 +120,34 @@ def build_app(args: argparse.Namespace) -> Any:
     services = backend.services
     origin = f"{default_watcher_id()}:{os.urandom(3).hex()}"
     bus = EventBus(engine, origin)
-    watcher = None
-    if not args.no_watcher:
-        watcher = LeaderWatcher(
-            engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
-        )
+    watcher = None if args.no_watcher else _watcher(args, backend, bus, clock)
     silence = SilenceMonitor(services.notify.health, bus, clock, interval=args.watch_interval)
     ctx = ServerContext(services, engine, bus, _solve_document, watcher, silence=silence)
     return create_app(ctx)
+
+
+def _watcher(args: argparse.Namespace, backend: Backend, bus: EventBus, clock: Clock) -> Watching:
+    """On PostgreSQL a child process (alarms reach every stream by NOTIFY); on SQLite a thread,
+    since one server's streams hear only what its own process publishes."""
+    import os
+
+    from fieldvisit.app.watcher_process import WatcherProcess, WatcherSettings
+    from fieldvisit.server.watcher import LeaderWatcher
+
+    if bus.shared:
+        settings = WatcherSettings(
+            backend.url,
+            args.audit_key,
+            args.clock_file,
+            args.watch_interval,
+            args.log_level,
+            os.getpid(),
+        )
+        return WatcherProcess(settings)
+    engine = backend.database.engine
+    return LeaderWatcher(
+        engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
+    )
 
 
 def _solve_document(raw: Any) -> dict[str, Any]:

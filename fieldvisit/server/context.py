@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from fieldvisit.server.events import EventBus
 from fieldvisit.server.silence import SilenceMonitor
-from fieldvisit.server.watcher import LeaderWatcher
+from fieldvisit.server.watcher import Watching
 from fieldvisit.services.admin.sessions import SessionTokens
 from fieldvisit.services.catalog import Services
 
@@ -25,7 +25,7 @@ class ServerContext:
     engine: Engine
     bus: EventBus
     solve_document: SolveDocument
-    watcher: LeaderWatcher | None = None
+    watcher: Watching | None = None
     crew_teams: dict[int, int | None] = field(default_factory=dict)
     silence: SilenceMonitor | None = None  # the red banner's events
 

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -24,6 +25,24 @@ _log = logging.getLogger(__name__)
 DUE_SLICE = 0.1  # seconds between looks at the clock while a timer is pending
 
 
+class Flag(Protocol):
+    """A threading or multiprocessing event: whether this process (or its child) leads."""
+
+    def set(self) -> None: ...
+    def clear(self) -> None: ...
+    def is_set(self) -> bool: ...
+
+
+class Watching(Protocol):
+    """What the server starts and stops: a watcher thread here, or a watcher process."""
+
+    @property
+    def leader(self) -> Flag: ...
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 class LeaderWatcher:
     """Runs ``watcher`` while this process holds the watcher lock (always on SQLite)."""
 
@@ -34,6 +53,7 @@ class LeaderWatcher:
         publish: Callable[[Event], None],
         interval: float = 5.0,
         clock: Clock = system_clock,
+        leader: Flag | None = None,
     ) -> None:
         self._engine = engine
         self._watcher = watcher
@@ -42,7 +62,7 @@ class LeaderWatcher:
         self._interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.leader = threading.Event()
+        self.leader: Flag = leader if leader is not None else threading.Event()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="fieldvisit-watcher", daemon=True)

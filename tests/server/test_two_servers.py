@@ -68,6 +68,20 @@ def _wait_for(condition: Any, timeout: float) -> float:
     raise AssertionError(f"not within {timeout} s")
 
 
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] in "ZX"
+    except FileNotFoundError:
+        return True
+
+
 def test_an_event_on_one_server_reaches_a_client_of_the_other(pair: Pair) -> None:
     collector = Api.sign_in(pair.first.base, "col.sh-e.11")
     manager = Api.sign_in(pair.second.base, "mgr.sh-e")  # one sign-in works on either server
@@ -95,6 +109,8 @@ def test_killing_the_watcher_leader_hands_the_watch_to_the_other(pair: Pair) -> 
     assert today["round_id"] == round_id
     visit_id = _ok(collector.post(f"/stops/{today['stops'][0]['stop_id']}/start"))["visit_id"]
     session = _ok(collector.post(f"/visits/{visit_id}/check-in", json={}))
+    watcher_children = _children(leader.process.pid)
+    assert watcher_children, "the leader watches in a child process"
     listener = EventListener(manager)
     try:
         killed = time.monotonic()
@@ -111,6 +127,8 @@ def test_killing_the_watcher_leader_hands_the_watch_to_the_other(pair: Pair) -> 
         took = time.monotonic() - killed
         assert took < TAKEOVER_LIMIT
         assert _leaders(pair) == [survivor]
+        # The killed server's watcher child died with it (else its lock would never be freed).
+        _wait_for(lambda: all(_gone(child) for child in watcher_children), 5.0)
         event = listener.next_event("alarm.raised", timeout=5.0)
         assert event["data"]["session_id"] == session["session_id"]
         print(f"watcher takeover and alarm after {took:.1f} s")
