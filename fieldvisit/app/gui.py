@@ -141,14 +141,7 @@ def _run_locked(
     app_log: logs.AppLog,
     started: float,
 ) -> int:
-    collector = GuiThreadCollector(parent=app)
-    collector.start()
-    qt_translations = QtTranslations(app)
-    qt_translations.apply(lang)
-    app.setApplicationDisplayName(translate("app.title", lang))
-    session: _Session | None = None
-    errors = ErrorReporter(lang, log_file=app_log.file, context=lambda: _context(session))
-    errors.install_excepthook()
+    ui = _Ui(app, lang, app_log)
     try:
         backend = open_backend(url, solver=solve_in_subprocess)
     except FieldVisitError as exc:
@@ -162,13 +155,12 @@ def _run_locked(
         QMessageBox.warning(
             None, translate("app.title", lang), translate("error.audit.key_missing", lang, path=key)
         )
-    tasks = TaskRunner(errors.report)
+    tasks = TaskRunner(ui.errors.report)
     anchor_daily(url, backend.database.session_factory, system_clock)
     watcher = _start_watcher(backend, tasks)
     # On an empty database the first administrator is created instead of a sign-in.
     sign_in = first_run_sign_in(backend.services, lang, backend.create_key_if_new)
-    session = _Session(backend.services, backend.database.display_url, settings, tasks, errors)
-    session.qt_translations = qt_translations
+    session = ui.open_session(backend.services, backend.database.display_url, settings, tasks)
     # Fires once the sign-in dialog's event loop runs, i.e. when the window is on screen.
     QTimer.singleShot(
         0, lambda: _log.info("sign-in window shown %.0f ms after start", _elapsed_ms(started))
@@ -176,7 +168,7 @@ def _run_locked(
     try:
         if not session.start(lang, sign_in):
             return 0
-        collector.settle()
+        ui.collector.settle()
         return app.exec()
     finally:
         if watcher is not None:
@@ -196,30 +188,46 @@ def _run_remote(
     app_log: logs.AppLog,
 ) -> int:
     """Team mode: the services are the server's; the watcher and the audit key live there."""
-    collector = GuiThreadCollector(parent=app)
-    collector.start()
-    qt_translations = QtTranslations(app)
-    qt_translations.apply(lang)
-    app.setApplicationDisplayName(translate("app.title", lang))
-    session: _Session | None = None
-    errors = ErrorReporter(lang, log_file=app_log.file, context=lambda: _context(session))
-    errors.install_excepthook()
+    ui = _Ui(app, lang, app_log)
     remote = open_remote(server, lang=lang)
-    tasks = TaskRunner(errors.report)
+    tasks = TaskRunner(ui.errors.report)
     sign_in = password_sign_in(remote.services.auth, lang)
-    session = _Session(remote.services, remote.display_url, settings, tasks, errors)
-    session.qt_translations = qt_translations
+    session = ui.open_session(remote.services, remote.display_url, settings, tasks)
     try:
         if not session.start(lang, sign_in):
             return 0
         remote.feed.start()
-        collector.settle()
+        ui.collector.settle()
         return app.exec()
     finally:
         remote.feed.stop()  # first: a late change would start work on the stopped worker
         tasks.shutdown()
         settings.sync()
         remote.close()
+
+
+class _Ui:
+    """What both modes set up before a sign-in: GC on the GUI thread, Qt's own translations, the
+    error reporter (whose log context names the screen once a session has one)."""
+
+    def __init__(self, app: QApplication, lang: str, app_log: logs.AppLog) -> None:
+        self.collector = GuiThreadCollector(parent=app)
+        self.collector.start()
+        self.translations = QtTranslations(app)
+        self.translations.apply(lang)
+        app.setApplicationDisplayName(translate("app.title", lang))
+        self.session: _Session | None = None
+        self.errors = ErrorReporter(
+            lang, log_file=app_log.file, context=lambda: _context(self.session)
+        )
+        self.errors.install_excepthook()
+
+    def open_session(
+        self, services: Services, display_url: str, settings: AppSettings, tasks: TaskRunner
+    ) -> _Session:
+        self.session = _Session(services, display_url, settings, tasks, self.errors)
+        self.session.qt_translations = self.translations
+        return self.session
 
 
 def _elapsed_ms(started: float) -> float:
