@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from fieldvisit.domain.enums import Role
@@ -140,9 +141,15 @@ def _whole(values: Mapping[str, str], name: str, low: int, high: int) -> int | N
     return int(value)
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    # Listing the zones walks the tz database's folders (about 12 ms): once, not once per row.
+    return frozenset(available_timezones())
+
+
 def check_timezone(name: str, value: str) -> str:
     """An IANA zone name (``Asia/Shanghai``); abbreviations and offsets are ambiguous."""
-    if value not in available_timezones():
+    if value not in _known_zones():
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
