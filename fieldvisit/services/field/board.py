@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fieldvisit.domain.access import Actor, Permission, require
 from fieldvisit.domain.enums import AlarmKind, AlarmState, Role, SafetySessionState
 from fieldvisit.domain.safety_state import ACTIVE_ALARM_STATES, AlarmChain
-from fieldvisit.services.field.store import SafetyDeps, load_chains
+from fieldvisit.services.field.store import SafetyDeps, chains_of
 from fieldvisit.services.records.local_days import viewer_zone
 from fieldvisit.storage import models as m
 
@@ -104,7 +104,16 @@ class SafetyBoard:
         require(actor, Permission.WATCH_SAFETY)
         now = self._deps.clock()
         with self._deps.session_factory() as s:
-            rows = [self._row(s, row, now) for row in self._sessions(s, actor)]
+            sessions = self._sessions(s, actor)
+            chains = chains_of(s, [row.id for row in sessions])
+            places, crews = _places(s, sessions), _crews(s, sessions)
+            owners = _names(s, {c.acknowledged_by for cs in chains.values() for c in cs})
+            rows = [
+                self._row(
+                    row, now, crews[row.crew_id], places.get(row.id), chains.get(row.id, ()), owners
+                )
+                for row in sessions
+            ]
             watcher = self._watcher(s, now)
             notices = _notices(s, now)
             zone = viewer_zone(s, actor.team_id).key
@@ -123,20 +132,22 @@ class SafetyBoard:
             query = query.where(m.SafetySession.crew_id.in_(team_crews))
         return list(s.scalars(query))
 
-    def _row(self, s: Session, row: m.SafetySession, now: datetime) -> BoardRow:
-        crew = s.get_one(m.Crew, row.crew_id)
-        names = tuple(member.user.display_name for member in crew.members)
-        visit = s.get(m.Visit, row.visit_id) if row.visit_id is not None else None
-        case = s.get(m.Case, visit.case_id) if visit else None
-        address = s.get(m.Address, visit.address_id) if visit else None
-        chains = [c for c in load_chains(s, row.id) if c.state in ACTIVE_ALARM_STATES]
+    def _row(
+        self,
+        row: m.SafetySession,
+        now: datetime,
+        crew: m.Crew,
+        place: tuple[str, str | None] | None,
+        chains: tuple[AlarmChain, ...],
+        owners: dict[int, str],
+    ) -> BoardRow:
         return BoardRow(
             session_id=row.id,
             visit_id=row.visit_id,
             crew=crew.name,
-            members=names,
-            case_number=case.case_number if case else None,
-            address=address.text if address else None,
+            members=tuple(member.user.display_name for member in crew.members),
+            case_number=place[0] if place else None,
+            address=place[1] if place else None,
             risk_tier=row.risk_tier,
             state=SafetySessionState(row.state),
             opened_at=row.opened_at,
@@ -145,12 +156,11 @@ class SafetyBoard:
             last_lat=row.last_lat,
             last_lon=row.last_lon,
             relayed=row.relayed,
-            alarms=tuple(self._alarm(s, c) for c in chains),
+            alarms=tuple(self._alarm(c, owners) for c in chains if c.state in ACTIVE_ALARM_STATES),
         )
 
-    def _alarm(self, s: Session, chain: AlarmChain) -> BoardAlarm:
+    def _alarm(self, chain: AlarmChain, owners: dict[int, str]) -> BoardAlarm:
         step = self._deps.policy.step(min(chain.step, self._deps.policy.last_step))
-        owner = s.get(m.User, chain.acknowledged_by) if chain.acknowledged_by else None
         return BoardAlarm(
             chain.kind,
             chain.step,
@@ -159,7 +169,7 @@ class SafetyBoard:
             chain.silent,
             chain.state,
             chain.raised_at,
-            owner.display_name if owner else None,
+            owners.get(chain.acknowledged_by) if chain.acknowledged_by else None,
             chain.acknowledged_at,
         )
 
@@ -169,6 +179,35 @@ class SafetyBoard:
         )
         silent = last is None or now - last > self._silent_after
         return WatcherStatus(last, silent)
+
+
+def _places(s: Session, sessions: list[m.SafetySession]) -> dict[int, tuple[str, str | None]]:
+    """Each visiting session's case number and address, in one query."""
+    visit_ids = [row.visit_id for row in sessions if row.visit_id is not None]
+    found = s.execute(
+        select(m.Visit.id, m.Case.case_number, m.Address.text)
+        .join(m.Case, m.Case.id == m.Visit.case_id)
+        .outerjoin(m.Address, m.Address.id == m.Visit.address_id)
+        .where(m.Visit.id.in_(visit_ids))
+    )
+    by_visit = {visit_id: (number, address) for visit_id, number, address in found}
+    return {row.id: by_visit[row.visit_id] for row in sessions if row.visit_id in by_visit}
+
+
+def _crews(s: Session, sessions: list[m.SafetySession]) -> dict[int, m.Crew]:
+    """The sessions' crews with their members' users loaded (not one query a member)."""
+    crews = s.scalars(
+        select(m.Crew)
+        .where(m.Crew.id.in_({row.crew_id for row in sessions}))
+        .options(selectinload(m.Crew.members).selectinload(m.CrewMember.user))
+    )
+    return {crew.id: crew for crew in crews}
+
+
+def _names(s: Session, user_ids: set[int | None]) -> dict[int, str]:
+    wanted = [user_id for user_id in user_ids if user_id is not None]
+    found = s.execute(select(m.User.id, m.User.display_name).where(m.User.id.in_(wanted)))
+    return {row.id: row.display_name for row in found}
 
 
 def _notices(s: Session, now: datetime) -> tuple[StandDownNotice, ...]:

@@ -98,11 +98,26 @@ def _chain(rows: list[m.Alarm], generation: int) -> AlarmChain:
 
 
 def load_chains(s: Session, session_id: int) -> tuple[AlarmChain, ...]:
-    groups: dict[tuple[str, int], list[m.Alarm]] = {}
-    for row in s.scalars(select(m.Alarm).where(m.Alarm.session_id == session_id)):
-        groups.setdefault((row.kind, row.step // GENERATION), []).append(row)
-    chains = [_chain(rows, key[1]) for key, rows in groups.items()]
-    return tuple(sorted(chains, key=lambda c: (c.raised_at, c.kind)))
+    return chains_of(s, [session_id]).get(session_id, ())
+
+
+def chains_of(s: Session, session_ids: list[int]) -> dict[int, tuple[AlarmChain, ...]]:
+    """The alarm chains of several sessions in one query (the board reads them all at once)."""
+    groups: dict[int, dict[tuple[str, int], list[m.Alarm]]] = {}
+    for row in s.scalars(select(m.Alarm).where(m.Alarm.session_id.in_(session_ids))):
+        if row.session_id is None:  # never: the query names sessions (for the type checker)
+            continue
+        by_kind = groups.setdefault(row.session_id, {})
+        by_kind.setdefault((row.kind, row.step // GENERATION), []).append(row)
+    return {
+        session_id: tuple(
+            sorted(
+                (_chain(rows, key[1]) for key, rows in by_kind.items()),
+                key=lambda c: (c.raised_at, c.kind),
+            )
+        )
+        for session_id, by_kind in groups.items()
+    }
 
 
 def _reminded_for(s: Session, session_id: int) -> datetime | None:
