@@ -415,6 +415,8 @@ def report(figures: Figures, seconds: float, speed: float) -> dict[str, Any]:
         "alarm_to_board_p95_s": round(percentile(figures.alarm_delays, 0.95), 2)
         if figures.alarm_delays
         else None,
+        # Few sightings: the p95 is nearly the worst one, so every delay is shown.
+        "alarm_to_board_each_s": sorted(round(d, 2) for d in figures.alarm_delays),
         "alarm_event_p50_s": round(statistics.median(figures.event_delays), 2)
         if figures.event_delays
         else None,

@@ -75,16 +75,17 @@ class SessionTokens:
         """The user behind a live access token; PermissionDeniedError otherwise."""
         now = self._clock()
         with self._sessions() as s:
-            row = s.scalar(
-                select(m.ServerSession).where(
-                    m.ServerSession.access_hash == token_hash(access_token)
-                )
-            )
-            if row is None or row.revoked_at is not None:
+            # Every request asks this: the session and its user in one round trip.
+            found = s.execute(
+                select(m.ServerSession, m.User)
+                .join(m.User, m.User.id == m.ServerSession.user_id)
+                .where(m.ServerSession.access_hash == token_hash(access_token))
+            ).first()
+            if found is None or found[0].revoked_at is not None:
                 raise PermissionDeniedError("server.error.token_invalid")
+            row, user = found
             if row.access_expires_at <= now:
                 raise PermissionDeniedError("server.error.token_expired")
-            user = s.get_one(m.User, row.user_id)
             if not user.active:
                 raise PermissionDeniedError("server.error.user_inactive")
             return actor_for_user(s, user)
