@@ -248,6 +248,8 @@ async def board(client: Client, number: int, shared: Shared) -> None:
         while time.monotonic() < shared.deadline:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(queue.get(), timeout=5.0)
+            while not queue.empty():  # one re-read answers every event already waiting, as the
+                queue.get_nowait()  # desktop board does; a backlog would delay the newest alarm
             snapshot = await client.call("board", "GET", "safety/board")
             now = time.monotonic()
             for row in (snapshot or {}).get("rows", []):
