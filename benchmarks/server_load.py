@@ -229,19 +229,27 @@ def _note_event(shared: Shared, board_number: int, session_id: int) -> None:
 
 async def board(client: Client, number: int, shared: Shared) -> None:
     """Holds the event stream; re-reads the board on every alarm and every 5 s."""
-    headers = {"Authorization": f"Bearer {client.token}"}
     queue: asyncio.Queue[str] = asyncio.Queue()
 
     async def listen() -> None:
-        alarm = False
-        async with client.http.stream("GET", "events", headers=headers, timeout=None) as stream:
-            async for line in stream.aiter_lines():
-                if line.startswith("event: alarm.raised"):
-                    alarm = True
-                    queue.put_nowait("alarm")
-                elif alarm and line.startswith("data:"):
-                    alarm = False
-                    _note_event(shared, number, json.loads(line[5:])["data"]["session_id"])
+        # The server ends a stream once its token has expired; like the desktop, the board then
+        # reconnects with its current token and re-reads (the clock runs fast: tokens expire
+        # every few seconds of this run).
+        while time.monotonic() < shared.deadline:
+            headers = {"Authorization": f"Bearer {client.token}"}
+            alarm = False
+            async with client.http.stream("GET", "events", headers=headers, timeout=None) as stream:
+                if stream.status_code == 401:
+                    await client.call("board", "GET", "safety/board")  # refreshes the token
+                    continue
+                queue.put_nowait("connected")
+                async for line in stream.aiter_lines():
+                    if line.startswith("event: alarm.raised"):
+                        alarm = True
+                        queue.put_nowait("alarm")
+                    elif alarm and line.startswith("data:"):
+                        alarm = False
+                        _note_event(shared, number, json.loads(line[5:])["data"]["session_id"])
 
     listener = asyncio.create_task(listen())
     try:
