@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from fieldvisit.domain.enums import AlarmKind, AlarmState, RiskTier, SafetySessionState
 from fieldvisit.domain.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -274,3 +274,33 @@ def test_a_pass_reports_when_the_next_timer_falls_due(sqlite_world: World) -> No
     assert SafetyWatcher(sqlite_world.deps, "w1").run_once().next_due == grace_end
     sqlite_world.clock.now = grace_end
     assert len(SafetyWatcher(sqlite_world.deps, "w1").run_once().raised) == 1
+
+
+def _board_queries(world: World) -> tuple[int, int]:
+    """The statements one board read sends, and how many rows it shows."""
+    sent: list[str] = []
+
+    def count(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(world.db.engine, "before_cursor_execute", count)
+    try:
+        rows = SafetyBoard(world.deps).snapshot(world.lead).rows
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", count)
+    return len(sent), len(rows)
+
+
+def test_a_board_read_costs_the_same_queries_for_one_alarm_or_many(sqlite_world: World) -> None:
+    """The board is re-read by every watching screen on every alarm: no query per row."""
+    sqlite_world.check_in()
+    _watch(sqlite_world, 300)
+    one, rows = _board_queries(sqlite_world)
+    assert rows == 1
+    for _ in range(3):
+        sqlite_world.check_in()
+    sqlite_world.clock.now = T0
+    _watch(sqlite_world, 300)
+    many, rows = _board_queries(sqlite_world)
+    assert rows == 4
+    assert many == one
