@@ -24,11 +24,15 @@ VOCABULARY = {
 }
 
 
+PHONE_WORDS = ("companion.", "safety.declare.", "ui.weekday.")
+
+
 @router.get("/strings")
 def strings(lang: str = "zh") -> dict[str, Any]:
     """The app's words and the check-out choices in ``lang`` (read before sign-in, no data)."""
     lang = lang if lang in LANGUAGES else "zh"
-    words = {k: v for k, v in catalogue(lang).items() if k.startswith("companion.")}
+    # The check-out's doorstep declaration uses the desktop dialog's own words.
+    words = {k: v for k, v in catalogue(lang).items() if k.startswith(PHONE_WORDS)}
     vocabulary = {
         name: [[member.value, translate(prefix + member.value, lang)] for member in kind]
         for name, (kind, prefix) in VOCABULARY.items()

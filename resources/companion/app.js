@@ -172,7 +172,7 @@ async function send(action) {
   if (action.kind === "check_out") {
     return call("POST", `/visits/${visit}/check-out`, {
       outcome: action.outcome, position: action.position, pin: action.pin,
-      client_event_id: action.id, at: action.at,
+      declaration: action.declaration || null, client_event_id: action.id, at: action.at,
     });
   }
   if (action.kind === "extend") return call("POST", `/safety-sessions/${action.session_id}/extend`);
@@ -442,6 +442,48 @@ function choice(name, options, onchange) {
     (options || []).map(([value, label]) => el("option", { value }, label)));
 }
 
+// What the debtor declared at the door ("not at these times", "no more visits here"): sent with
+// the check-out, stored as a blackout the next planning honours. Checked here, before it is
+// queued: a refused declaration would refuse the whole check-out on the server.
+function declarationFields() {
+  const kind = el("select", { id: "declaration-kind", onchange: () => toggle() },
+    el("option", { value: "" }, t("companion.choose")),
+    ["inconvenient", "no_visits_here"].map((k) => el("option", { value: k }, t(`safety.declare.kind.${k}`))));
+  const weekday = el("select", { id: "declaration-weekday" },
+    el("option", { value: "" }, t("safety.declare.every_day")),
+    [0, 1, 2, 3, 4, 5, 6].map((d) => el("option", { value: String(d) }, t(`ui.weekday.${d}`))));
+  const corrected = () => { error.hidden = true; };
+  const start = el("input", { id: "declaration-start", type: "time", value: "18:00", oninput: corrected });
+  const end = el("input", { id: "declaration-end", type: "time", value: "21:00", oninput: corrected });
+  const note = el("input", { id: "declaration-note", maxlength: "500", placeholder: t("safety.declare.note_hint") });
+  const error = el("p", { class: "error", id: "declaration-error", hidden: true });
+  const times = el("div", { hidden: true },
+    el("label", { for: "declaration-weekday" }, t("safety.declare.field.weekday")), weekday,
+    el("label", { for: "declaration-start" }, t("safety.declare.field.start")), start,
+    el("label", { for: "declaration-end" }, t("safety.declare.field.end")), end);
+  const rest = el("div", { hidden: true }, times,
+    el("label", { for: "declaration-note" }, t("safety.declare.field.note")), note);
+  function toggle() {
+    rest.hidden = !kind.value;
+    times.hidden = kind.value !== "inconvenient";
+    error.hidden = true;
+  }
+  function value() {  // undefined: nothing declared; null: not valid (the error is shown)
+    if (!kind.value) return undefined;
+    if (kind.value === "no_visits_here") return { kind: kind.value, note: note.value || null };
+    if (!start.value || !end.value || end.value <= start.value) {
+      error.textContent = t("safety.declare.error.end");
+      error.hidden = false;
+      return null;
+    }
+    return { kind: kind.value, weekday: weekday.value === "" ? null : Number(weekday.value),
+             start: start.value, end: end.value, note: note.value || null };
+  }
+  const box = el("fieldset", { id: "declaration" },
+    el("legend", {}, t("safety.declare.field.kind")), kind, rest, error);
+  return { box, value };
+}
+
 function checkOutForm(stop) {
   const v = state.vocabulary;
   const fields = {
@@ -463,8 +505,11 @@ function checkOutForm(stop) {
     payment.hidden = !["payment_collected", "partial_payment"].includes(fields.outcome.value);
   }
   function label(name) { return el("label", { for: name }, t(`companion.${name}`)); }
+  const declared = declarationFields();
   return el("form", { class: "card", id: "check-out", onsubmit: async (event) => {
     event.preventDefault();
+    const declaration = declared.value();
+    if (declaration === null) return;
     const outcome = {};
     for (const [name, input] of Object.entries(fields)) {
       if (input.value && !input.closest("[hidden]")) outcome[name] = input.value;
@@ -479,11 +524,11 @@ function checkOutForm(stop) {
     show(el("div", { class: "card", id: "checked-out" }, el("p", {}, t("companion.done")),
       el("button", { class: "primary", type: "button", id: "back", onclick: () => todayScreen() }, t("companion.back"))));
     await enqueue({ kind: "check_out", stop_id: stop.stop_id, visit_id: session.visit_id, outcome,
-                    pin: pin.value, position: where.position });
+                    pin: pin.value, position: where.position, declaration });
   } },
   label("person_met"), fields.person_met, label("outcome"), fields.outcome, promise, payment,
   label("next_action"), fields.next_action, label("next_action_date"), fields.next_action_date,
-  label("notes"), fields.notes,
+  label("notes"), fields.notes, declared.box,
   el("label", { for: "checkout-pin" }, t("companion.checkout_pin")), pin,
   el("button", { class: "primary", type: "submit", id: "submit-check-out" }, t("companion.check_out")));
 }

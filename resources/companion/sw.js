@@ -1,5 +1,5 @@
 // Keeps the app shell on the phone so it opens without a network; data always comes from the server.
-const SHELL = "fieldvisit-companion-v1";
+const SHELL = "fieldvisit-companion-v2";
 const FILES = ["./", "index.html", "app.js", "app.css", "manifest.webmanifest", "icon.svg"];
 
 self.addEventListener("install", (event) => {

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,22 @@ def test_a_collectors_day_on_the_phone(
             "document.getElementById('next_action_date').value = '2026-12-11';"
         )
         Select(by_id(device, "next_action")).select_by_value("await_payment")
+        # The debtor says: not on Sunday evenings. An end before the start is caught on the phone.
+        Select(by_id(device, "declaration-kind")).select_by_value("inconvenient")
+        Select(by_id(device, "declaration-weekday")).select_by_value("6")
+        device.driver.execute_script(
+            "document.getElementById('declaration-start').value = '21:00';"
+            "document.getElementById('declaration-end').value = '18:00';"
+        )
+        by_id(device, "submit-check-out").click()
+        wait_for(lambda: by_id(device, "declaration-error").is_displayed(), what="the refusal")
+        assert "结束时间须晚于开始时间" in by_id(device, "declaration-error").text
+        assert "checked-out" not in device.driver.page_source
+        device.driver.execute_script(
+            "document.getElementById('declaration-start').value = '18:00';"
+            "document.getElementById('declaration-end').value = '21:00';"
+        )
+        by_id(device, "declaration-note").send_keys("周日晚上在家带孩子")
         by_id(device, "submit-check-out").click()
         wait_for(lambda: "checked-out" in device.driver.page_source, what="the done screen")
         wait_for(lambda: by_id(device, "queue").get_attribute("data-count") == "1", what="queued")
@@ -270,10 +287,33 @@ def test_a_collectors_day_on_the_phone(
         device.driver.execute_script("window.dispatchEvent(new Event('online'))")
         wait_for(lambda: queue_empty(device), timeout=30, what="the queue to empty")
         assert count_check_outs(desktop, visit_id) == 1
+        assert declared_blackouts(desktop, visit_id) == [
+            (6, time_of_day(18, 0), time_of_day(21, 0), "visit")
+        ]
         # Sending again (a retry after a lost answer) changes nothing: the event id is the same.
         device.driver.refresh()
         time.sleep(1.0)
         assert count_check_outs(desktop, visit_id) == 1
+
+
+def declared_blackouts(backend: Backend, visit_id: int) -> list[tuple[Any, ...]]:
+    """The blackouts the visit's debtor declared at the door, as the next planning reads them."""
+    with backend.database.session_factory() as s:
+        visit = s.get_one(m.Visit, visit_id)
+        debtor_id = s.get_one(m.Case, visit.case_id).debtor_id
+        rows = s.execute(
+            select(
+                m.Availability.weekday,
+                m.Availability.start_time,
+                m.Availability.end_time,
+                m.Availability.source,
+            ).where(
+                m.Availability.debtor_id == debtor_id,
+                m.Availability.kind == "blackout",
+                m.Availability.source == "visit",  # said at the door, not the creditor's file
+            )
+        )
+        return [tuple(row) for row in rows]
 
 
 def count_check_outs(backend: Backend, visit_id: int) -> int:
