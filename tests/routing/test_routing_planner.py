@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldvisit.routing import engine, planner
 from fieldvisit.routing.budget import Budget
 from fieldvisit.routing.checker import check_plan
 from fieldvisit.routing.model import (
@@ -261,17 +262,9 @@ def test_phases_are_reported_in_order() -> None:
     phases: list[str] = []
     day = _optional_day(30)
     plan = solve(day, Budget(iterations=200), on_phase=lambda name, _: phases.append(name))
-    assert phases == [
-        "screen",
-        "exact",
-        "warm_start",
-        "search",
-        "leftovers",
-        "polish",
-        "travel",
-        "reorder",
-        "output",
-    ]
+    # The prize search and the exact polishing take turns (planner.ROUNDS), then travel.
+    rounds = ["warm_start", "search", "leftovers", "polish"] * planner.ROUNDS
+    assert phases == ["screen", "exact", *rounds, "travel", "reorder", "output"]
     assert plan.scheduled_ids()
 
 
@@ -297,3 +290,12 @@ def test_a_spent_deadline_still_yields_a_checked_plan() -> None:
     plan = solve(day, Budget(seconds=0.5), clock=clock)
     assert check_plan(day, plan) == []
     assert len(plan.scheduled_ids()) + len(plan.unscheduled) == 40
+
+
+def test_the_prize_search_starts_with_a_violation_dearer_than_any_visit() -> None:
+    # PyVRP starts at the midpoint of [min, cap]: one unit of lateness or excess load must cost
+    # more than the heaviest optional visit's prize (engine.prizes), or the short search buys it.
+    day = _optional_day(12)
+    prizes = engine.prizes(day, day.visits, hard_required=True)
+    cap = planner._prize_penalty_cap(day, list(day.visits))
+    assert cap / 2 > max(prizes.values()) > 0

@@ -21,7 +21,9 @@ def test_subprocess_returns_a_checked_plan_and_progress() -> None:
         problem, Budget(iterations=600), progress=lambda it, cost: seen.append(it)
     )
     assert check_plan(problem, plan) == []
-    assert seen[:3] == [200, 400, 600]
+    # Every 200 iterations of a search; the rounds of the prize search count on (planner.ROUNDS).
+    assert seen[:2] == [200, 400]
+    assert seen == sorted(set(seen))
 
 
 def test_cancel_returns_promptly_without_a_result() -> None:
