@@ -419,22 +419,21 @@ def report(figures: Figures, seconds: float, speed: float) -> dict[str, Any]:
         "days_with_nothing_to_visit": figures.empty_days,
         "missed_check_outs": len(figures.grace_ends),
         "alarm_sightings": len(figures.alarm_delays),
-        "alarm_to_board_p50_s": round(statistics.median(figures.alarm_delays), 2)
-        if figures.alarm_delays
-        else None,
-        "alarm_to_board_p95_s": round(percentile(figures.alarm_delays, 0.95), 2)
-        if figures.alarm_delays
-        else None,
+        "alarm_to_board_p50_s": _delay(figures.alarm_delays, 0.5),
+        "alarm_to_board_p95_s": _delay(figures.alarm_delays, 0.95),
         # Few sightings: the p95 is nearly the worst one, so every delay is shown.
         "alarm_to_board_each_s": sorted(round(d, 2) for d in figures.alarm_delays),
-        "alarm_event_p50_s": round(statistics.median(figures.event_delays), 2)
-        if figures.event_delays
-        else None,
-        "alarm_event_p95_s": round(percentile(figures.event_delays, 0.95), 2)
-        if figures.event_delays
-        else None,
+        "alarm_event_p50_s": _delay(figures.event_delays, 0.5),
+        "alarm_event_p95_s": _delay(figures.event_delays, 0.95),
         "per_call": lines,
     }
+
+
+def _delay(seconds: list[float], share: float) -> float | None:
+    if not seconds:
+        return None
+    value = statistics.median(seconds) if share == 0.5 else percentile(seconds, share)
+    return round(value, 2)
 
 
 def main() -> int:
