@@ -144,9 +144,12 @@ def _watcher(args: argparse.Namespace, backend: Backend, bus: EventBus, clock: C
             os.getpid(),
         )
         return WatcherProcess(settings)
-    engine = backend.database.engine
     return LeaderWatcher(
-        engine, backend.watcher(), bus.publish, interval=args.watch_interval, clock=clock
+        backend.database.engine,
+        backend.watcher(),
+        bus.publish,
+        interval=args.watch_interval,
+        clock=clock,
     )
 
 

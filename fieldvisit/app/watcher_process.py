@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_log = logging.getLogger(__name__)
 PARENT_POLL = 0.5  # seconds between looks at whether the parent is still there
 _PR_SET_PDEATHSIG = 1
 
@@ -96,8 +95,7 @@ def run_child(settings: WatcherSettings, leader: Any, stop: Any) -> None:
         while not stop.wait(PARENT_POLL) and os.getppid() == settings.parent_pid:
             pass
     finally:
-        leading.stop()
-        leader.clear()
+        leading.stop()  # clears ``leader`` as it ends
         backend.close()
 
 

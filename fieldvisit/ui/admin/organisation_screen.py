@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from fieldvisit.domain.enums import Role
 from fieldvisit.domain.errors import FieldVisitError
 from fieldvisit.domain.organisation import (
     FieldError,
+    known_zones,
     parse_creditor,
     parse_crew,
     parse_person,
@@ -50,7 +50,7 @@ from fieldvisit.ui.context import ScreenContext
 from fieldvisit.ui.maps.case_map import MapPoint
 
 # Every zone the system knows, after a blank: a new team's zone is chosen, never pre-filled.
-ZONES = ("", *sorted(available_timezones()))
+ZONES = ("", *sorted(known_zones()))
 _F = FieldSpec
 CREW_FIELDS = (
     _F("team", key=True), _F("name", key=True), _F("members"),
