@@ -6,6 +6,7 @@ import itertools
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyvrp
@@ -31,6 +32,11 @@ Orders = dict[str, list[str]]  # crew id -> visit ids in route order
 # ``_solve`` replays pyvrp.solve's internals step by step: the PyVRP minor version they match (kept
 # in step with setup.cfg; a test fails when the installed version differs).
 PYVRP_MINOR = "0.14"
+# Independent searches per run, each in its own thread from its own seed; the best is kept. PyVRP
+# releases the interpreter lock while it searches, so on two cores both run at full speed (large
+# generated day, 2 s: 4,370 iterations alone, 4,217 and 4,200 side by side).
+SEARCHES = 2
+SEED_STRIDE = 1_000_003
 
 
 @dataclass
@@ -335,10 +341,10 @@ def run(
 ) -> tuple[Orders, bool, int]:
     """Search; returns the best orders found, whether they are feasible, and iterations done.
 
-    ``start_penalty`` overrides the starting penalty per unit of violation (default: see
+    ``SEARCHES`` searches run side by side from their own seeds and the best is kept; progress
+    and the iterations returned are the first one's. ``start_penalty`` overrides the starting penalty per unit of violation (default: see
     ``INITIAL_PENALTY``).
     """
-    stop = SearchStop(budget, cancelled, progress, give_up, clock)
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(
             num_iters_no_improvement=restart_after(budget) if restart is None else restart,
@@ -346,16 +352,27 @@ def run(
         ),
         penalty=PenaltyParams(max_penalty=penalty_cap),
     )
-    init = None if warm is None else initial_solution(built, warm)
     prized = any(client.prize > 0 for client in built.data.clients())
     start = None if prized else INITIAL_PENALTY  # why: see INITIAL_PENALTY
     if start_penalty is not None:
         start = start_penalty
+    stops = [
+        SearchStop(budget, cancelled, progress if k == 0 else None, give_up, clock)
+        for k in range(SEARCHES)
+    ]
+
+    def search(k: int) -> pyvrp.Result:
+        init = None if warm is None else initial_solution(built, warm)
+        return _solve(built.data, stops[k], budget.seed + k * SEED_STRIDE, params, init, start)
+
     with warnings.catch_warnings():
         # Hitting the penalty cap is expected when not every required visit fits; we handle it.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = _solve(built.data, stop, budget.seed, params, init, start)
-    return read_orders(built, result.best), result.is_feasible(), stop.iterations
+        with ThreadPoolExecutor(max(1, SEARCHES - 1)) as pool:
+            others = [pool.submit(search, k) for k in range(1, SEARCHES)]
+            results = [search(0), *(other.result() for other in others)]
+    best = min(results, key=lambda r: (not r.is_feasible(), r.cost()))
+    return read_orders(built, best.best), best.is_feasible(), stops[0].iterations
 
 
 def _solve(

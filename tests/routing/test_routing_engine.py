@@ -24,7 +24,10 @@ def test_long_budgets_restart_later() -> None:
 
 
 def _long_run(seed: int, required: bool) -> tuple[engine.Orders, bool, int]:
-    """A long-budget search, stopped after a fixed number of iterations by the cancel hook."""
+    """A long-budget search, stopped after a fixed number of iterations by the cancel hook.
+
+    One search: side by side, two would share the hook's count in no fixed order.
+    """
     p = random_problem(seed, visits=12, crews=2)
     if required:
         p = dataclasses.replace(p, visits=tuple(replace(v, required=True) for v in p.visits))
@@ -36,13 +39,46 @@ def _long_run(seed: int, required: bool) -> tuple[engine.Orders, bool, int]:
 
 # Optional visits carry prizes (PyVRP's own penalty start); all required ones none (a low start).
 @pytest.mark.parametrize("required", [False, True])
-def test_long_budget_search_is_deterministic_and_feasible(required: bool) -> None:
+def test_long_budget_search_is_deterministic_and_feasible(
+    required: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "SEARCHES", 1)
     first = _long_run(0, required)
     assert first == _long_run(0, required)
     orders, feasible, iterations = first
     assert feasible
     assert iterations == 301
     assert sum(len(v) for v in orders.values()) > 0
+
+
+def _cost(built: engine._Built, p: Problem, orders: engine.Orders) -> tuple[int, int]:
+    """(weight left out, travel) of ``orders``: what the search minimises, in its order."""
+    made = {v for order in orders.values() for v in order}
+    left = sum(v.weight for v in p.visits if v.id not in made)
+    seconds = p.travel.seconds
+    travel = 0
+    for c in p.crews:
+        places = [c.start_location, *(p.visit(v).location for v in orders.get(c.id, []))]
+        travel += sum(seconds[a][b] for a, b in itertools.pairwise([*places, c.end_location]))
+    return left, travel
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_side_by_side_searches_keep_the_best_of_their_seeds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = random_problem(seed, visits=14, crews=2)
+    built = engine.build(p, p.visits, hard_required=False)
+    budget = Budget(iterations=60, seed=seed)
+    monkeypatch.setattr(engine, "SEARCHES", 1)
+    alone = [
+        engine.run(built, replace(budget, seed=seed + k * engine.SEED_STRIDE)) for k in range(2)
+    ]
+    monkeypatch.setattr(engine, "SEARCHES", 2)
+    both = engine.run(built, budget)
+    assert both[1] and all(feasible for _, feasible, _ in alone)
+    assert _cost(built, p, both[0]) == min(_cost(built, p, orders) for orders, _, _ in alone)
+    assert both[0] in [orders for orders, _, _ in alone]
 
 
 def _lunch_day(visits: int, crews: int) -> Problem:

@@ -57,7 +57,7 @@ def test_the_checker_accepts_every_exact_plan(seed: int) -> None:
 def test_exact_finds_the_optimum_where_the_heuristic_alone_misses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    p = random_problem(8, visits=9, crews=2)
+    p = random_problem(1, visits=13, crews=2)
     proven = solve(p, BUDGET)
     with monkeypatch.context() as patch:
         # The search alone: no exact attempt and none of the exact polishing after it.
@@ -66,8 +66,11 @@ def test_exact_finds_the_optimum_where_the_heuristic_alone_misses(
         heuristic = solve(p, BUDGET)
     assert not heuristic.optimal
     assert proven.optimal
-    # The optimum, confirmed once by exhaustive_best (2.5 min, too slow to run every time).
-    assert value(p, heuristic) < value(p, proven) == (4, 26, -698)
+    # The search misses two units of weight here even as two searches side by side
+    # (engine.SEARCHES); the exact method is checked against brute force above.
+    assert value(p, heuristic)[:2] == (3, 25)
+    assert value(p, proven)[:2] == (3, 27)
+    assert check_plan(p, proven) == []
 
 
 def test_the_second_window_and_the_break_are_used_when_that_pays() -> None:
