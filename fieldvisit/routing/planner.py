@@ -135,12 +135,15 @@ def _day(
         phases.done("polish")
         return polished
 
-    routes = weigh(0, start)
-    for done in range(1, ROUNDS):
+    pinned = any(v.pinned_position is not None for v in candidates)
+    routes = start or _warm_routes(problem, candidates, deadline)
+    for done in range(ROUNDS):
+        if not pinned and _all_made(routes, candidates):
+            break  # no weight is left to find: the time left is the travel search's
         routes = weigh(done, routes)
-    if any(v.pinned_position is not None for v in candidates):
+    if pinned:
         return routes
-    travel = deadline.share((TRAVEL_END - POLISH_END) / (1 - POLISH_END)).budget(budget)
+    travel = deadline.before((1 - TRAVEL_END) * span).budget(budget)
     better = least_travel(problem, routes, travel, cancelled)
     if cancelled is not None and cancelled():
         raise PlanCancelledError()
@@ -157,6 +160,10 @@ def _day(
     )
     phases.done("reorder")
     return routes
+
+
+def _all_made(routes: Routes, candidates: list[Visit]) -> bool:
+    return sum(len(r.stops) for r in routes.values()) == len(candidates)
 
 
 def _absolute(deadline: Deadline) -> float | None:
@@ -274,9 +281,7 @@ def _search(
         # never held a feasible day (PyVRP's own start) ends with crews over their maximum.
         # One crew's start includes beam searches, whose cost grows with the pool.
         if start is None:
-            pool = WARM_START_LIMIT if len(problem.crews) == 1 else WARM_SEEDS
-            seeds = sorted(candidates, key=rank)[:pool]
-            start = _constructed(problem, seeds, deadline.share(WARM_SHARE).expired)
+            start = _warm_routes(problem, candidates, deadline)
         warm = warm_start(problem, start)
     phases.done("warm_start")
     hard = any(v.required for v in candidates)
@@ -309,6 +314,13 @@ def _search(
     )
     phases.done("search")
     return orders
+
+
+def _warm_routes(problem: Problem, candidates: list[Visit], deadline: Deadline) -> Routes:
+    """The constructed day a prize search starts from (within WARM_SHARE of the time)."""
+    pool = WARM_START_LIMIT if len(problem.crews) == 1 else WARM_SEEDS
+    seeds = sorted(candidates, key=rank)[:pool]
+    return _constructed(problem, seeds, deadline.share(WARM_SHARE).expired)
 
 
 def _prize_penalty_cap(problem: Problem, candidates: list[Visit]) -> float:

@@ -252,20 +252,33 @@ class _TickingClock:
         return self.now
 
 
-def _optional_day(count: int, crews: int = 2) -> Problem:
-    visits = [visit(f"v{i}", i, (0, 5000), priority=(7 * i) % 100) for i in range(1, count + 1)]
+def _optional_day(count: int, crews: int = 2, service: int = 10) -> Problem:
+    visits = [
+        visit(f"v{i}", i, (0, 5000), priority=(7 * i) % 100, service=service)
+        for i in range(1, count + 1)
+    ]
     team = [crew(f"c{k}", shift=(0, 3000), lunch=(800, 2000, 120)) for k in range(crews)]
     return problem(visits, team, [0, *range(1, count + 1)])
 
 
 def test_phases_are_reported_in_order() -> None:
     phases: list[str] = []
-    day = _optional_day(30)
+    day = _optional_day(30, service=200)  # 6,000 s of visits for two 3,000 s shifts
     plan = solve(day, Budget(iterations=200), on_phase=lambda name, _: phases.append(name))
     # The prize search and the exact polishing take turns (planner.ROUNDS), then travel.
     rounds = ["warm_start", "search", "leftovers", "polish"] * planner.ROUNDS
     assert phases == ["screen", "exact", *rounds, "travel", "reorder", "output"]
-    assert plan.scheduled_ids()
+    assert 0 < len(plan.scheduled_ids()) < 30
+
+
+def test_a_day_where_every_visit_fits_goes_straight_to_the_travel_search() -> None:
+    # The constructed start makes every visit: no weight is left to search for.
+    phases: list[str] = []
+    day = _optional_day(30)
+    plan = solve(day, Budget(iterations=200), on_phase=lambda name, _: phases.append(name))
+    assert phases == ["screen", "exact", "travel", "reorder", "output"]
+    assert len(plan.scheduled_ids()) == 30
+    assert check_plan(day, plan) == []
 
 
 def test_every_phase_shares_one_deadline() -> None:
