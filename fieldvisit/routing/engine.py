@@ -342,8 +342,8 @@ def run(
     """Search; returns the best orders found, whether they are feasible, and iterations done.
 
     ``SEARCHES`` searches run side by side from their own seeds and the best is kept; progress
-    and the iterations returned are the first one's. ``start_penalty`` overrides the starting penalty per unit of violation (default: see
-    ``INITIAL_PENALTY``).
+    and the iterations returned are the first one's. ``start_penalty`` overrides the starting
+    penalty per unit of violation (default: see ``INITIAL_PENALTY``).
     """
     params = pyvrp.SolveParams(
         ils=IteratedLocalSearchParams(

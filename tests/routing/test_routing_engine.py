@@ -76,7 +76,8 @@ def test_side_by_side_searches_keep_the_best_of_their_seeds(
     ]
     monkeypatch.setattr(engine, "SEARCHES", 2)
     both = engine.run(built, budget)
-    assert both[1] and all(feasible for _, feasible, _ in alone)
+    assert both[1]
+    assert all(feasible for _, feasible, _ in alone)
     assert _cost(built, p, both[0]) == min(_cost(built, p, orders) for orders, _, _ in alone)
     assert both[0] in [orders for orders, _, _ in alone]
 
