@@ -42,7 +42,7 @@ AUDIENCE: dict[str, Permission] = {
 class Event:
     kind: str
     data: dict[str, Any]
-    team_id: int | None = None  # None: every team (the watcher does not know the team)
+    team_id: int | None = None  # None: every team
     crew_id: int | None = None
     origin: str = ""  # the process that published it
 

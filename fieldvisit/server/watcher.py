@@ -128,5 +128,7 @@ class LeaderWatcher:
                         "kind": raised.alarm.kind.value,
                         "step": raised.alarm.step,
                     },
+                    # Never the crew: a duress alarm must not show on the collector's screen.
+                    team_id=raised.team_id,
                 )
             )

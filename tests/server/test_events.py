@@ -23,8 +23,9 @@ ADMIN = Actor(18, Role.ADMIN)
         (Event("round.approved", {}, team_id=1, crew_id=1), {MANAGER, COLLECTOR}),
         (Event("round.submitted", {}, team_id=2, crew_id=3), {OTHER_MANAGER, ADMIN}),
         (Event("safety.checked_in", {}, team_id=1, crew_id=1), {MANAGER, LEAD, COLLECTOR}),
-        # The watcher does not know the team: every watcher is told, never a crew (duress).
-        (Event("alarm.raised", {}, team_id=None), {MANAGER, OTHER_MANAGER, LEAD}),
+        # The watcher names the crew's team, never the crew (duress): its managers and the leads.
+        (Event("alarm.raised", {}, team_id=1), {MANAGER, LEAD}),
+        (Event("watcher.silent", {}, team_id=None), {MANAGER, OTHER_MANAGER, LEAD}),
         (Event("something.new", {}, team_id=1), set()),
     ],
 )

@@ -41,10 +41,12 @@ def test_the_alarm_is_raised_within_a_slice_of_the_grace_end(sqlite_url: str) ->
     clock = RunningClock((alarm_due - T0).total_seconds() / 1.5)
     raised = threading.Event()
     raised_at: list[float] = []
+    told: list[Event] = []
 
     def publish(event: Event) -> None:
         if event.kind == "alarm.raised" and not raised.is_set():
             raised_at.append(time.monotonic())
+            told.append(event)
             raised.set()
 
     watcher = SafetyWatcher(replace(world.deps, clock=clock), "leader")
@@ -56,3 +58,5 @@ def test_the_alarm_is_raised_within_a_slice_of_the_grace_end(sqlite_url: str) ->
         leader.stop()
     delay = raised_at[0] - clock.wall_at(alarm_due)
     assert 0 <= delay < 1.0, f"alarm {delay:.2f} s after the grace period ended"
+    # Told to the crew's team's managers, never to the crew itself (it may be a duress alarm).
+    assert (told[0].team_id, told[0].crew_id) == (world.team_id, None)

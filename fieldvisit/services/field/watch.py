@@ -39,6 +39,16 @@ _log = logging.getLogger(__name__)
 class RaisedAlarm:
     session_id: int
     alarm: AlarmRaised
+    team_id: int | None = None  # the crew's team: whose managers are told (server events)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An open session (or one whose alarm still climbs): its clock and its crew's team."""
+
+    session_id: int
+    zone: str
+    team_id: int
 
 
 @dataclass(frozen=True)
@@ -76,15 +86,17 @@ class SafetyWatcher:
         reminders = 0
         pending = self._pending()
         acting, due = self._due_now(pending, now)
-        for session_id, zone in acting:
+        for one in acting:
             try:
                 state, applied = transact(
-                    self._deps, session_id, None, self._step(now, ZoneInfo(zone))
+                    self._deps, one.session_id, None, self._step(now, ZoneInfo(one.zone))
                 )
             except FieldVisitError as exc:  # changed under our feet: next pass sees it fresh
-                _log.info("session %s skipped this pass: %s", session_id, exc)
+                _log.info("session %s skipped this pass: %s", one.session_id, exc)
                 continue
-            raised.extend(RaisedAlarm(session_id, alarm) for alarm in applied.raised)
+            raised.extend(
+                RaisedAlarm(one.session_id, alarm, one.team_id) for alarm in applied.raised
+            )
             reminders += applied.reminders
             session_due = next_due(state, self._deps.policy, now)
             if session_due is not None:
@@ -124,36 +136,41 @@ class SafetyWatcher:
         return step
 
     def _due_now(
-        self, pending: list[tuple[int, str]], now: datetime
-    ) -> tuple[list[tuple[int, str]], list[datetime]]:
+        self, pending: list[_Pending], now: datetime
+    ) -> tuple[list[_Pending], list[datetime]]:
         """The sessions a step is due for now, and when the others fall due.
 
         Read without locks in one session, so a pass over many quiet sessions costs reads, not
         a locking transaction each; a session changed since is re-read by ``transact``.
         """
-        acting: list[tuple[int, str]] = []
+        acting: list[_Pending] = []
         later: list[datetime] = []
         policy = self._deps.policy
         with self._deps.session_factory() as s:
-            for session_id, zone in pending:
-                state = load_state(s, s.get_one(m.SafetySession, session_id))
+            for one in pending:
+                state = load_state(s, s.get_one(m.SafetySession, one.session_id))
                 due = next_due(state, policy, now)
                 sweep_due = not state.closed and not any(a.active for a in state.alarms)
+                zone = ZoneInfo(one.zone)
                 if (due is not None and due <= now) or (
-                    sweep_due and _end_of_day_passed(state, now, ZoneInfo(zone), policy.end_of_day)
+                    sweep_due and _end_of_day_passed(state, now, zone, policy.end_of_day)
                 ):
-                    acting.append((session_id, zone))
+                    acting.append(one)
                 elif due is not None:
                     later.append(due)
         return acting, later
 
-    def _pending(self) -> list[tuple[int, str]]:
+    def _pending(self) -> list[_Pending]:
         """Open sessions, and closed ones whose (duress) alarm still has to climb."""
         with self._deps.session_factory() as s:
             open_alarm = select(m.Alarm.session_id).where(m.Alarm.state == AlarmState.OPEN.value)
             # A visit's session runs on the address's clock; one without a visit, the crew's team's.
             rows = s.execute(
-                select(m.SafetySession.id, func.coalesce(m.Address.timezone, m.Team.timezone))
+                select(
+                    m.SafetySession.id,
+                    func.coalesce(m.Address.timezone, m.Team.timezone),
+                    m.Crew.team_id,
+                )
                 .join(m.Crew, m.Crew.id == m.SafetySession.crew_id)
                 .join(m.Team, m.Team.id == m.Crew.team_id)
                 .outerjoin(m.Visit, m.Visit.id == m.SafetySession.visit_id)
@@ -164,7 +181,7 @@ class SafetyWatcher:
                 )
                 .order_by(m.SafetySession.id)
             ).all()
-        return [(session_id, str(zone)) for session_id, zone in rows]
+        return [_Pending(session, str(zone), team) for session, zone, team in rows]
 
     def _beat(self, now: datetime) -> None:
         with self._deps.session_factory.begin() as s:
