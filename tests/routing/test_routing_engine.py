@@ -51,7 +51,7 @@ def test_long_budget_search_is_deterministic_and_feasible(
     assert sum(len(v) for v in orders.values()) > 0
 
 
-def _cost(built: engine._Built, p: Problem, orders: engine.Orders) -> tuple[int, int]:
+def _cost(p: Problem, orders: engine.Orders) -> tuple[int, int]:
     """(weight left out, travel) of ``orders``: what the search minimises, in its order."""
     made = {v for order in orders.values() for v in order}
     left = sum(v.weight for v in p.visits if v.id not in made)
@@ -78,7 +78,7 @@ def test_side_by_side_searches_keep_the_best_of_their_seeds(
     both = engine.run(built, budget)
     assert both[1]
     assert all(feasible for _, feasible, _ in alone)
-    assert _cost(built, p, both[0]) == min(_cost(built, p, orders) for orders, _, _ in alone)
+    assert _cost(p, both[0]) == min(_cost(p, orders) for orders, _, _ in alone)
     assert both[0] in [orders for orders, _, _ in alone]
 
 
