@@ -127,13 +127,27 @@ class ServerConnection:
             return self._access
 
     # --- calls ------------------------------------------------------------------------------
-    def call(self, service: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """``services.<service>.<method>(*args, **kwargs)`` on the server, as the signed-in user."""
+    def call(
+        self,
+        service: str,
+        method: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        search: str | None = None,
+    ) -> Any:
+        """``services.<service>.<method>(*args, **kwargs)`` on the server, as the signed-in user;
+        ``search`` names a planning call so that ``cancel_search`` can stop it."""
         encoded_args = [_wire(a) for a in args]
         encoded_kwargs = {k: _wire(v) for k, v in kwargs.items() if not callable(v)}
-        payload = {"args": encoded_args, "kwargs": encoded_kwargs}
+        payload: dict[str, Any] = {"args": encoded_args, "kwargs": encoded_kwargs}
+        if search is not None:
+            payload["search"] = search
         body = self.authorised("POST", f"call/{service}/{method}", payload)
         return codec.decode(body["result"])
+
+    def cancel_search(self, search: str) -> None:
+        """Ask the server to stop the search of the call named ``search``."""
+        self.authorised("POST", f"searches/{search}/cancel")
 
     def authorised(self, verb: str, path: str, payload: Any = None) -> Any:
         """A request with the access token; an expired one is refreshed once and retried."""

@@ -8,7 +8,9 @@ clock (the system's), the push hub (fed by the server's event stream), nothing e
 from __future__ import annotations
 
 import functools
+import logging
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +30,7 @@ from fieldvisit.services.field.notify_channels import PushHub
 from fieldvisit.services.importing.files import read_table
 from fieldvisit.services.importing.service import ImportRequest
 
+_log = logging.getLogger(__name__)
 CANCEL_POLL_SECONDS = 0.2
 # The services' few properties, as the server's wiring sets them (a property is no call).
 PROPERTIES: dict[tuple[str, str], Any] = {
@@ -56,7 +59,12 @@ class RemoteService:
             hooks = _hooks_of(planner) if callable(planner) else None
             if hooks is None:
                 return connection.call(path, name, args, kwargs)
-            return _cancellable(lambda: connection.call(path, name, args, kwargs), hooks)
+            search = uuid.uuid4().hex
+            return _cancellable(
+                lambda: connection.call(path, name, args, kwargs, search=search),
+                hooks,
+                lambda: connection.cancel_search(search),
+            )
 
         return call
 
@@ -135,9 +143,12 @@ def _hooks_of(planner: Callable[..., Any]) -> _PlannerHooks | None:
     return None
 
 
-def _cancellable(work: Callable[[], Any], hooks: _PlannerHooks) -> Any:
-    """Wait for the server's search, but let Cancel stop waiting at once: the request goes on in
-    the background and its answer is dropped, so the window's worker is free again."""
+def _cancellable(
+    work: Callable[[], Any], hooks: _PlannerHooks, stop_search: Callable[[], None]
+) -> Any:
+    """Wait for the server's search, but let Cancel stop waiting at once: the window's worker is
+    free again, and ``stop_search`` asks the server, in the background, to stop the search (the
+    request's answer, a refusal, is dropped)."""
     if hooks.progress is not None:
         hooks.progress(0, 0)  # no count from the server: the bar shows the search started
     outcome: dict[str, Any] = {}
@@ -154,10 +165,20 @@ def _cancellable(work: Callable[[], Any], hooks: _PlannerHooks) -> Any:
     threading.Thread(target=run, name="fieldvisit-remote-search", daemon=True).start()
     while not done.wait(CANCEL_POLL_SECONDS):
         if hooks.cancelled is not None and hooks.cancelled():
+            threading.Thread(
+                target=_quietly, args=(stop_search,), name="fieldvisit-cancel", daemon=True
+            ).start()
             raise PlanCancelledError()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def _quietly(stop_search: Callable[[], None]) -> None:
+    try:
+        stop_search()
+    except Exception:  # the search then ends at its time limit; the window has moved on
+        _log.warning("the server was not told to stop a cancelled search", exc_info=True)
 
 
 def remote_services(

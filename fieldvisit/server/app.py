@@ -19,6 +19,7 @@ from fieldvisit.server import (
     routes_integrate,
     routes_plan,
     routes_safety,
+    routes_searches,
     rpc_files,
 )
 from fieldvisit.server.context import ServerContext
@@ -65,6 +66,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
         routes_events,
         routes_companion,
         routes_call,
+        routes_searches,
         rpc_files,
     ):
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from fieldvisit.server.events import EventBus
+from fieldvisit.server.searches import CANCEL_EVENT, Searches
 from fieldvisit.server.silence import SilenceMonitor
 from fieldvisit.server.watcher import Watching
 from fieldvisit.services.admin.sessions import SessionTokens
@@ -28,6 +29,10 @@ class ServerContext:
     watcher: Watching | None = None
     crew_teams: dict[int, int | None] = field(default_factory=dict)
     silence: SilenceMonitor | None = None  # the red banner's events
+    searches: Searches = field(default_factory=Searches)  # the desktops' planning calls
+
+    def __post_init__(self) -> None:
+        self.bus.handlers[CANCEL_EVENT] = self.searches.on_event
 
     @property
     def tokens(self) -> SessionTokens:

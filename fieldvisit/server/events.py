@@ -1,7 +1,8 @@
 """Changes pushed to connected clients; between server processes they travel by NOTIFY.
 
 An event names what changed (a round, a safety session) and carries ids only: a client that
-cares fetches the thing through the API, where its role decides what it may see.
+cares fetches the thing through the API, where its role decides what it may see. A kind with a
+handler (``EventBus.handlers``) is for the servers themselves and is never told to a client.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class EventBus:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     listening: threading.Event = field(default_factory=threading.Event)
+    # Kinds the server processes act on themselves (a search's cancel), by kind.
+    handlers: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
 
     @property
     def shared(self) -> bool:
@@ -152,6 +155,10 @@ class EventBus:
             _log.warning("ignored a malformed event: %.200s", payload)
 
     def _deliver(self, event: Event) -> None:
+        handler = self.handlers.get(event.kind)
+        if handler is not None:
+            handler(event.data)
+            return
         with self._lock:
             targets = [s for s in self._subscribers.values() if may_receive(s.actor, event)]
         for subscriber in targets:

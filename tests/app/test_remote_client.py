@@ -60,12 +60,25 @@ class _SlowServer:
 
     def __init__(self) -> None:
         self.release = threading.Event()
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, str, str | None]] = []
+        self.cancels: list[str] = []
+        self.cancel_sent = threading.Event()
 
-    def call(self, path: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        self.calls.append((path, name, kwargs))
+    def call(
+        self,
+        path: str,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        search: str | None = None,
+    ) -> Any:
+        self.calls.append((path, name, search))
         self.release.wait(10)
         return "plan"
+
+    def cancel_search(self, search: str) -> None:
+        self.cancels.append(search)
+        self.cancel_sent.set()
 
 
 def _screen_planner(solver: Any, cancelled: threading.Event, seen: list[int]) -> Any:
@@ -92,8 +105,12 @@ def test_cancel_frees_the_window_at_once_while_the_server_searches() -> None:
         services.plan.planning.optimise(None, "request", "budget", planner=planner)
     assert time.monotonic() - started < 1.5
     assert seen == [0]  # the bar shows the search started; the server sends no count
-    [(path, name, _kwargs)] = server.calls
+    [(path, name, search)] = server.calls
     assert (path, name) == ("plan.planning", "optimise")
+    assert server.cancel_sent.wait(5)
+    assert server.cancels == [search]  # the server is asked to stop that very search
+    assert search is not None
+    assert len(search) == 32
     server.release.set()
 
 
@@ -103,3 +120,7 @@ def test_without_cancel_the_servers_plan_comes_back() -> None:
     services = remote_services(cast(Any, server), PushHub(), cast(Any, None))
     planner = _screen_planner(services.plan.solver, threading.Event(), [])
     assert services.plan.planning.optimise(None, "r", "b", planner=planner) == "plan"
+    assert services.plan.planning.optimise(None, "r", "b", planner=planner) == "plan"
+    [first, second] = [search for _, _, search in server.calls]
+    assert first != second  # each search its own token
+    assert server.cancels == []

@@ -111,6 +111,8 @@ def rows(own_case: int, other_case: int) -> list[Row]:
             for verb in ("approve", "reject")
         ),
         Row("GET", "/api/v1/approvals", "/approvals", _only({"manager": 200, "admin": 200})),
+        # Anyone signed in may stop a search; only their own stops (tests/server/test_searches).
+        Row("POST", "/api/v1/searches/{token}/cancel", f"/searches/{'0' * 32}/cancel", everyone),
         Row("GET", "/api/v1/today", "/today", _only({"collector": 200}), {"params": {"day": DAY}}),
         # The phone companion: its words before sign-in, then the crew's own day and sessions.
         Row(

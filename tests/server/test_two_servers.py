@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from fieldvisit.routing.budget import Budget
+from fieldvisit.server import codec
+from fieldvisit.services.planning.team_model import TeamRequest
 from tests.server.support import Api, EventListener, ServerProcess, TestClock, fresh_database
 
 DAY = "2026-12-02"
@@ -96,6 +101,56 @@ def test_an_event_on_one_server_reaches_a_client_of_the_other(pair: Pair) -> Non
         assert event["received"] - sent < 2.0
     finally:
         listener.close()
+
+
+def _solver_children(server: ServerProcess) -> set[int]:
+    """The server's planning children: spawned processes other than its watcher's."""
+    found = set()
+    for child in _children(server.process.pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in command and not _gone(child):
+            found.add(child)
+    return found
+
+
+def test_cancel_on_either_server_stops_the_search_and_its_process(pair: Pair) -> None:
+    manager = Api.sign_in(pair.first.base, "mgr.sh-e")
+    at_second = Api.sign_in(pair.second.base, "mgr.sh-e")
+    collector = Api.sign_in(pair.second.base, "col.sh-e.11")
+    before = _solver_children(pair.first)
+    token = uuid.uuid4().hex
+    request = TeamRequest(date.fromisoformat(DAY), team_id=1)
+    body = {
+        "args": [None, codec.encode(request), codec.encode(Budget(seconds=60, seed=0))],
+        "search": token,
+    }
+    answer: dict[str, Any] = {}
+
+    def plan() -> None:
+        answer["response"] = manager.post("/call/plan.team/optimise", json=body, timeout=120)
+
+    caller = threading.Thread(target=plan)
+    caller.start()
+    _wait_for(lambda: _solver_children(pair.first) - before, 30.0)
+    [solver] = _solver_children(pair.first) - before
+    # Only the user who started a search stops it, on whichever server.
+    assert _ok(collector.post(f"/searches/{token}/cancel")) == {"stopped": False}
+    time.sleep(1.0)
+    assert not _gone(solver)
+    cancelled = time.monotonic()
+    assert _ok(at_second.post(f"/searches/{token}/cancel")) == {"stopped": False}  # not there
+    caller.join(timeout=30)
+    took = time.monotonic() - cancelled
+    assert not caller.is_alive()
+    refused = answer["response"]
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"] == "server.error.search_cancelled"
+    assert took < 5.0  # not the 60 s the search was given
+    _wait_for(lambda: _gone(solver), 5.0)
+    print(f"search stopped {took:.1f} s after the cancel reached the other server")
 
 
 def test_killing_the_watcher_leader_hands_the_watch_to_the_other(pair: Pair) -> None:
