@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from pydantic import Field
 
 from fieldvisit.domain.access import Actor
@@ -119,7 +119,3 @@ for _service, _method in rpc_allow.allowed_methods():
         methods=["POST"],
         name=f"{_service}.{_method}",
     )
-
-
-def install(app: FastAPI) -> None:
-    app.include_router(router)
