@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
+from tests import pg_demo
 from tests.services.notify_receivers import http_receiver, smtp_server
 
 __all__ = ["http_receiver", "smtp_server"]  # real SMTP server and HTTP gateway, for delivery tests
@@ -129,3 +130,17 @@ def demo_db(demo_sqlite_file: Path, tmp_path: Path) -> Iterator[Database]:
     db = Database.open(f"sqlite:///{copy}")
     yield db
     db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo_any(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A private copy of the demo database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("demo_db")
+        return
+    admin_url = make_url(_pg_admin_url())
+    name = pg_demo.demo_copy(admin_url, DEMO_TODAY)
+    db = Database.open(admin_url.set(database=name).render_as_string(hide_password=False))
+    yield db
+    db.dispose()
+    pg_demo.drop(admin_url, name)

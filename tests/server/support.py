@@ -17,13 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from fieldvisit.demo.build import create_demo
 from fieldvisit.services.audit import DEMO_AUDIT_KEY, write_key_file
 from fieldvisit.storage import migrate
 from fieldvisit.storage.database import Database
+from tests import pg_demo
 
 PG_ENV = "FIELDVISIT_TEST_PG_URL"
 DEMO_PASSWORD = "demo1234"
@@ -43,23 +42,20 @@ def pg_admin_url() -> str:
 def fresh_database(*, demo_today: Any = None, migrated: bool = True) -> Iterator[str]:
     """A new database at the newest schema (with the demo, if ``demo_today``); dropped after."""
     admin_url = make_url(pg_admin_url())
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"fv_server_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    if demo_today is not None:
+        name = pg_demo.demo_copy(admin_url, demo_today)
+    else:
+        name = f"fv_server_{uuid.uuid4().hex[:10]}"
+        pg_demo.execute(admin_url, f'CREATE DATABASE "{name}"')
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        if migrated:
+        if migrated and demo_today is None:
             database = Database.open(url)
             migrate.upgrade(database.engine)
-            if demo_today is not None:
-                create_demo(database.session_factory, seed=0, today=demo_today)
             database.dispose()
         yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        pg_demo.drop(admin_url, name)
 
 
 def free_port() -> int:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from fieldvisit.demo.build import create_demo
 from fieldvisit.domain import geometry
@@ -29,10 +26,9 @@ from fieldvisit.services.cases.queries import CaseQueries, CaseQuery
 from fieldvisit.services.planning.assignment import ASSIGNED, UNDONE, AssignmentService
 from fieldvisit.services.planning.eligibility import EligibilityService
 from fieldvisit.services.records.verify import verify_audit
-from fieldvisit.storage import migrate
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from tests.conftest import DEMO_TODAY, _pg_admin_url
+from tests.conftest import DEMO_TODAY
 
 KEY = DEMO_AUDIT_KEY  # the demo's own entries are chained with it
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
@@ -50,45 +46,6 @@ class World:
     other_team: int
     crews: tuple[int, int]  # the team's two crews
     other_crew: int  # a crew of the other team
-
-
-@pytest.fixture(scope="module")
-def pg_demo_template() -> Iterator[str]:
-    """The demo built once on PostgreSQL; each test gets a copy (CREATE DATABASE … TEMPLATE),
-    as the SQLite tests get a copy of the session's demo file."""
-    admin_url = make_url(_pg_admin_url())
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"fv_assign_tpl_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    template = Database.open(admin_url.set(database=name).render_as_string(hide_password=False))
-    migrate.upgrade(template.engine)
-    create_demo(template.session_factory, seed=0, today=DEMO_TODAY)
-    template.dispose()  # a template must have no connections when it is copied
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def demo_any(request: pytest.FixtureRequest) -> Iterator[Database]:
-    """A private copy of the demo database, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("demo_db")
-        return
-    template = request.getfixturevalue("pg_demo_template")
-    admin_url = make_url(_pg_admin_url())
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"fv_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    db = Database.open(admin_url.set(database=name).render_as_string(hide_password=False))
-    yield db
-    db.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_the_demo_on_an_empty_database_can_be_reassigned(database: Database) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RoundStatus
@@ -22,7 +21,6 @@ from fieldvisit.services.planning.eligibility_model import Eligibility
 from fieldvisit.services.planning.rounds import RoundService
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from tests.conftest import DEMO_TODAY
 
 DAY = date(2026, 12, 2)
 BUDGET = Budget(iterations=300, seed=0)
@@ -35,9 +33,9 @@ def demo(demo_db: Database) -> Database:
 
 
 @pytest.fixture
-def demo_both(database: Database) -> Database:
-    create_demo(database.session_factory, seed=0, today=DEMO_TODAY)
-    return database
+def demo_both(demo_any: Database) -> Database:
+    """The demo on SQLite and on PostgreSQL, for the tests that write rounds."""
+    return demo_any
 
 
 def _people(db: Database) -> tuple[int, Actor, Actor, Actor]:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete, select
 
-from fieldvisit.demo.build import create_demo
 from fieldvisit.domain.access import Actor
 from fieldvisit.domain.clock import FixedClock
 from fieldvisit.domain.enums import RoundStatus
@@ -26,7 +25,6 @@ from fieldvisit.services.planning.team import TeamPlanningService
 from fieldvisit.services.planning.team_model import TeamPlan, TeamRequest
 from fieldvisit.storage import models as m
 from fieldvisit.storage.database import Database
-from tests.conftest import DEMO_TODAY
 
 DAY = date(2026, 12, 2)
 BUDGET = Budget(iterations=300, seed=0)
@@ -68,10 +66,9 @@ def demo(demo_db: Database) -> Database:
 
 
 @pytest.fixture
-def demo_both(database: Database) -> Database:
+def demo_both(demo_any: Database) -> Database:
     """The demo on SQLite and on PostgreSQL, for the tests that write rounds."""
-    create_demo(database.session_factory, seed=0, today=DEMO_TODAY)
-    return database
+    return demo_any
 
 
 def _plan(
