@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -28,20 +29,25 @@ def test_demo_creates_exactly_400_cases(demo_db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(m.Case)) == 400
 
 
-def test_same_seed_and_day_give_the_same_data(tmp_path: object, sqlite_url: str) -> None:
-    first = _migrated(sqlite_url)
-    second = _migrated(sqlite_url.replace("fieldvisit.db", "second.db"))
-    for db in (first, second):
-        create_demo(db.session_factory, seed=7, today=DEMO_TODAY)
-    assert table_contents(first.engine) == table_contents(second.engine)
+def test_same_seed_and_day_give_the_same_data(sqlite_url: str, demo_sqlite_file: Path) -> None:
+    built = _migrated(sqlite_url)
+    create_demo(built.session_factory, seed=0, today=DEMO_TODAY)
+    session_demo = Database.open(f"sqlite:///{demo_sqlite_file}")  # seed 0, built earlier
+    try:
+        assert table_contents(built.engine) == table_contents(session_demo.engine)
+    finally:
+        session_demo.dispose()
 
 
-def test_another_seed_gives_other_data(sqlite_url: str) -> None:
-    first = _migrated(sqlite_url)
-    second = _migrated(sqlite_url.replace("fieldvisit.db", "second.db"))
-    create_demo(first.session_factory, seed=1, today=DEMO_TODAY)
-    create_demo(second.session_factory, seed=2, today=DEMO_TODAY)
-    assert table_contents(first.engine)["debtors"] != table_contents(second.engine)["debtors"]
+def test_another_seed_gives_other_data(sqlite_url: str, demo_sqlite_file: Path) -> None:
+    built = _migrated(sqlite_url)
+    create_demo(built.session_factory, seed=1, today=DEMO_TODAY)
+    session_demo = Database.open(f"sqlite:///{demo_sqlite_file}")  # seed 0
+    try:
+        debtors = table_contents(session_demo.engine)["debtors"]
+    finally:
+        session_demo.dispose()
+    assert table_contents(built.engine)["debtors"] != debtors
 
 
 def test_organisation_has_the_promised_people(demo_db: Database) -> None:
