@@ -22,9 +22,9 @@ _templates: dict[tuple[str, str], str] = {}  # (server, demo day) -> template da
 
 def demo_copy(admin_url: URL, today: object) -> str:
     """The name of a new database holding the demo of ``today``; the caller drops it."""
-    template = _template(admin_url, today)
+    template_name = template(admin_url, today)
     name = f"fv_test_{uuid.uuid4().hex[:12]}"
-    execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     return name
 
 
@@ -32,16 +32,17 @@ def drop(admin_url: URL, name: str) -> None:
     execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _template(admin_url: URL, today: object) -> str:
+def template(admin_url: URL, today: object) -> str:
+    """The template database holding the demo of ``today``, built on first use."""
     key = (admin_url.render_as_string(hide_password=True), str(today))
     if key not in _templates:
         name = f"fv_demo_tpl_{uuid.uuid4().hex[:8]}"
         execute(admin_url, f'CREATE DATABASE "{name}"')
         atexit.register(drop, admin_url, name)
-        template = Database.open(admin_url.set(database=name).render_as_string(hide_password=False))
-        migrate.upgrade(template.engine)
-        create_demo(template.session_factory, seed=DEMO_SEED, today=today)  # type: ignore[arg-type]
-        template.dispose()  # a template must have no connections when it is copied
+        built = Database.open(admin_url.set(database=name).render_as_string(hide_password=False))
+        migrate.upgrade(built.engine)
+        create_demo(built.session_factory, seed=DEMO_SEED, today=today)  # type: ignore[arg-type]
+        built.dispose()  # a template must have no connections when it is copied
         _templates[key] = name
     return _templates[key]
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.services.test_assignment import pg_demo_template  # noqa: F401  (the fixture)
 from tests.services.test_round_races import _actor, _services, pg_demo  # noqa: F401
 
 pytestmark = pytest.mark.postgres

@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import DEMO_TODAY, _pg_admin_url
-from tests.services.test_assignment import pg_demo_template  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.postgres
 RACES = 20

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.services.test_assignment import pg_demo_template  # noqa: F401  (the fixture)
 from tests.services.test_round_races import (  # noqa: F401  (pg_demo is a fixture)
     CREW,
     _actor,
