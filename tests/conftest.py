@@ -132,12 +132,6 @@ def demo_db(demo_sqlite_file: Path, tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture
-def pg_demo_template() -> str:
-    """The PostgreSQL database holding the demo, to copy with CREATE DATABASE … TEMPLATE."""
-    return pg_demo.template(make_url(_pg_admin_url()), DEMO_TODAY)
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def demo_any(request: pytest.FixtureRequest) -> Iterator[Database]:
     """A private copy of the demo database, once on SQLite and once on PostgreSQL."""

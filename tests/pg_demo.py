@@ -22,7 +22,7 @@ _templates: dict[tuple[str, str], str] = {}  # (server, demo day) -> template da
 
 def demo_copy(admin_url: URL, today: object) -> str:
     """The name of a new database holding the demo of ``today``; the caller drops it."""
-    template_name = template(admin_url, today)
+    template_name = _template(admin_url, today)
     name = f"fv_test_{uuid.uuid4().hex[:12]}"
     execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     return name
@@ -32,7 +32,7 @@ def drop(admin_url: URL, name: str) -> None:
     execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def template(admin_url: URL, today: object) -> str:
+def _template(admin_url: URL, today: object) -> str:
     """The template database holding the demo of ``today``, built on first use."""
     key = (admin_url.render_as_string(hide_password=True), str(today))
     if key not in _templates:

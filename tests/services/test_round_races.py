@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from tests import pg_demo as demo_databases
 from tests.conftest import DEMO_TODAY, _pg_admin_url
 
 pytestmark = pytest.mark.postgres
@@ -22,17 +22,12 @@ CREW = 1
 
 
 @pytest.fixture
-def pg_demo(request: pytest.FixtureRequest) -> Iterator[str]:
-    template = request.getfixturevalue("pg_demo_template")
+def pg_demo() -> Iterator[str]:
+    """A private copy of the demo on PostgreSQL."""
     admin_url = make_url(_pg_admin_url())
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"fv_race_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    name = demo_databases.demo_copy(admin_url, DEMO_TODAY)
     yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    demo_databases.drop(admin_url, name)
 
 
 def _services(url: str) -> Any:
